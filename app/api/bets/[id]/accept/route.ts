@@ -1,0 +1,19 @@
+import type { NextRequest } from 'next/server';
+import { appContext } from '@/lib/app-context';
+import { requireUser } from '@/lib/http/auth';
+import { idempotencyKey } from '@/lib/http/body';
+import { route } from '@/lib/http/handler';
+import { json } from '@/lib/http/respond';
+
+// POST /api/bets/:id/accept: takes the other side of an open offer.
+export const POST = route<{ id: string }>(
+  async (request: NextRequest, { params }) => {
+    const session = await requireUser(request);
+    const { id } = await params;
+    const idem = idempotencyKey(request, session, null);
+
+    return json(
+      await appContext().services.bets.accept(session.userId, id, idem),
+    );
+  },
+);

@@ -1,0 +1,20 @@
+import type { NextRequest } from 'next/server';
+import { z } from 'zod';
+import { appContext } from '@/lib/app-context';
+import { readQuery } from '@/lib/http/body';
+import { route } from '@/lib/http/handler';
+import { json } from '@/lib/http/respond';
+import { BetStatusSchema } from '@/lib/validation';
+
+const ListQuery = z.object({ status: BetStatusSchema.optional() });
+
+// GET /api/events/:id/bets?status=: the event's bets, newest first.
+export const GET = route<{ id: string }>(
+  async (request: NextRequest, { params }) => {
+    const { id } = await params;
+    const { status } = readQuery(request, ListQuery);
+    const items = await appContext().services.bets.listForEvent(id, status);
+
+    return json({ items });
+  },
+);

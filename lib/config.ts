@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+// Environment is parsed once at start. A bad value stops the process with
+// one line per bad variable, so an operator never chases a late crash.
+
+const cents = (fallback: number) =>
+  z.coerce.number().int().positive().default(fallback);
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+const EnvSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'])
+    .default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: optionalText.pipe(z.url().optional()),
+  REDIS_URL: optionalText.pipe(z.url().optional()),
+  DATA_DIR: z.string().min(1).default('.data'),
+  JWT_SECRET: optionalText.pipe(z.string().min(16).optional()),
+  JWT_TTL: z
+    .string()
+    .regex(/^\d+[smhd]$/, 'use a number and a unit, e.g. 15m, 12h, 7d')
+    .default('12h'),
+  SIGNUP_CREDIT_CENTS: cents(100_000),
+  MAX_STAKE_CENTS: cents(1_000_000),
+  ADMIN_USERNAME: optionalText,
+  ADMIN_PASSWORD: optionalText.pipe(z.string().min(8).optional()),
+  SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
+  LOG_PRETTY: z.enum(['auto', 'true', 'false']).default('auto'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config extends Env {
+  isProduction: boolean;
+  /** True when PostgreSQL is PGlite in DATA_DIR (no DATABASE_URL). */
+  embeddedDb: boolean;
+  /** True when pushes go through an in-process bus (no REDIS_URL). */
+  embeddedBus: boolean;
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment, or throws a ConfigError naming each bad key. */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid environment: ${lines.join('; ')}`);
+  }
+
+  const values = parsed.data;
+  const embeddedDb = values.DATABASE_URL === undefined;
+  const isProduction = values.NODE_ENV === 'production';
+
+  // A shared database means several instances or real users: a secret
+  // generated per machine would split sessions, so it must be given.
+  if (!values.JWT_SECRET && (isProduction || !embeddedDb)) {
+    throw new ConfigError(
+      'Invalid environment: JWT_SECRET: required when DATABASE_URL is set ' +
+        'or NODE_ENV=production',
+    );
+  }
+
+  const seedDemo =
+    values.SEED_DEMO === 'auto' ? embeddedDb : values.SEED_DEMO === 'true';
+
+  return {
+    ...values,
+    isProduction,
+    embeddedDb,
+    embeddedBus: values.REDIS_URL === undefined,
+    seedDemo,
+  };
+}
+
+/** Converts a JWT_TTL such as `12h` to seconds. */
+export function ttlSeconds(ttl: string): number {
+  const unit = ttl.slice(-1);
+  const amount = Number(ttl.slice(0, -1));
+  const factor: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+  return amount * (factor[unit] ?? 1);
+}

@@ -1,0 +1,122 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+
+/** A drizzle handle over either backend, or a transaction on it. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Applies pending migrations from `drizzle/`. */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS = path.join(process.cwd(), 'drizzle');
+
+// Any fixed number works; it only has to be the same in every instance so
+// that two servers starting together migrate one after the other.
+const MIGRATION_LOCK = 7_305_001;
+
+/** Opens PostgreSQL at `url`, or PGlite in `dataDir` when url is absent. */
+export function openDatabase(opts: {
+  url?: string;
+  dataDir: string;
+  poolSize?: number;
+}): Database {
+  if (opts.url) return openPostgres(opts.url, opts.poolSize ?? 10);
+
+  return openPglite(opts.dataDir);
+}
+
+function openPostgres(url: string, max: number): Database {
+  const client = postgres(url, { max, onnotice: () => undefined });
+  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+
+  return {
+    db,
+    kind: 'postgres',
+    async migrate() {
+      const lock = await client.reserve();
+
+      try {
+        await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+        await migratePostgres(drizzlePostgres({ client }), {
+          migrationsFolder: MIGRATIONS,
+        });
+      } finally {
+        await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+        lock.release();
+      }
+    },
+    async ping() {
+      await client`select 1`;
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+function openPglite(dataDir: string): Database {
+  const inMemory = dataDir === ':memory:';
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+
+  const client = inMemory ? new PGlite() : new PGlite(path.resolve(dataDir));
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+
+  return {
+    db,
+    kind: 'pglite',
+    async migrate() {
+      await migratePglite(drizzlePglite({ client }), {
+        migrationsFolder: MIGRATIONS,
+      });
+    },
+    async ping() {
+      await client.query('select 1');
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+/**
+ * Runs raw SQL and returns its rows. The two drivers shape results
+ * differently (postgres.js an array, PGlite `{ rows }`), so raw queries go
+ * through here.
+ */
+export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(query);
+
+  if (Array.isArray(result)) return result as T[];
+
+  return (result as { rows: T[] }).rows;
+}
+
+/** Normalises a bigint read from raw SQL (string, bigint or number). */
+export function toCents(value: unknown): number {
+  const n = typeof value === 'number' ? value : Number(value ?? 0);
+
+  if (!Number.isSafeInteger(n)) {
+    throw new Error(`Amount out of safe integer range: ${String(value)}`);
+  }
+
+  return n;
+}
+
+export { sql };

@@ -1,0 +1,144 @@
+import { queryRows, sql, toCents, type Db } from '@/lib/db/client';
+import { AppError } from '@/lib/errors';
+import type {
+  Cents,
+  WalletReason,
+  WalletUpdatePush,
+} from '@/lib/realtime/contract';
+
+// Money moves only here (and in the set-based settlement beside it): each
+// movement is one statement that debits one account, credits another and
+// writes the ledger row, inside the caller's transaction. Balances are
+// never read into JavaScript, decided on and written back.
+
+export type AccountKind = 'available' | 'frozen';
+
+export type AccountRef = 'system' | { userId: string; kind: AccountKind };
+
+export interface Movement {
+  from: AccountRef;
+  to: AccountRef;
+  amount: Cents;
+  reason: WalletReason;
+  betId?: string;
+  eventId?: string;
+}
+
+export interface Wallet {
+  balance: Cents;
+  availableBalance: Cents;
+  frozenBalance: Cents;
+}
+
+function accountFilter(ref: AccountRef) {
+  if (ref === 'system') return sql`kind = 'system'`;
+
+  return sql`user_id = ${ref.userId} and kind = ${ref.kind}`;
+}
+
+/**
+ * Moves `amount` between two accounts. Throws INSUFFICIENT_FUNDS when the
+ * source is a user account holding less than the amount.
+ */
+export async function transfer(tx: Db, move: Movement): Promise<void> {
+  const rows = await queryRows<{ entry: number | null }>(
+    tx,
+    sql`
+      with src as (
+        update accounts set balance = balance - ${move.amount}
+        where ${accountFilter(move.from)}
+          and (kind = 'system' or balance >= ${move.amount})
+        returning id
+      ), dst as (
+        update accounts set balance = balance + ${move.amount}
+        where ${accountFilter(move.to)} and exists (select 1 from src)
+        returning id
+      ), entry as (
+        insert into ledger_entries
+          (from_account_id, to_account_id, amount, reason, bet_id, event_id)
+        select src.id, dst.id, ${move.amount}, ${move.reason},
+          ${move.betId ?? null}, ${move.eventId ?? null}
+        from src, dst
+        returning id
+      )
+      select (select id from entry) as entry`,
+  );
+
+  if (rows[0]?.entry == null) {
+    throw new AppError(
+      'INSUFFICIENT_FUNDS',
+      'Your available balance is too low for this stake.',
+    );
+  }
+}
+
+/** Creates the two accounts of a new user. */
+export async function openAccounts(tx: Db, userId: string): Promise<void> {
+  await tx.execute(sql`
+    insert into accounts (user_id, kind)
+    values (${userId}, 'available'), (${userId}, 'frozen')`);
+}
+
+/** Creates the system account once; safe to call at every start. */
+export async function ensureSystemAccount(db: Db): Promise<void> {
+  await db.execute(sql`
+    insert into accounts (kind) values ('system')
+    on conflict do nothing`);
+}
+
+/**
+ * A list of uuids as one bound parameter. Both drivers accept a string
+ * where they disagree on arrays, and one parameter has no count limit.
+ */
+export function uuidArray(ids: string[]) {
+  return sql`string_to_array(${ids.join(',')}, ',')::uuid[]`;
+}
+
+export async function readWallets(
+  tx: Db,
+  userIds: string[],
+): Promise<Map<string, Wallet>> {
+  const rows = await queryRows<{
+    userId: string;
+    available: unknown;
+    frozen: unknown;
+  }>(
+    tx,
+    sql`
+      select user_id as "userId",
+        sum(balance) filter (where kind = 'available') as available,
+        sum(balance) filter (where kind = 'frozen') as frozen
+      from accounts
+      where user_id = any(${uuidArray(userIds)})
+      group by user_id`,
+  );
+
+  return new Map(rows.map((row) => [row.userId, toWallet(row)]));
+}
+
+function toWallet(row: { available: unknown; frozen: unknown }): Wallet {
+  const availableBalance = toCents(row.available);
+  const frozenBalance = toCents(row.frozen);
+
+  return {
+    balance: availableBalance + frozenBalance,
+    availableBalance,
+    frozenBalance,
+  };
+}
+
+export async function readWallet(tx: Db, userId: string): Promise<Wallet> {
+  const wallet = (await readWallets(tx, [userId])).get(userId);
+
+  if (!wallet) throw new AppError('USER_NOT_FOUND', 'No such user.');
+
+  return wallet;
+}
+
+export function walletPush(
+  wallet: Wallet,
+  delta: Cents,
+  reason: WalletReason,
+): WalletUpdatePush {
+  return { ...wallet, delta, reason, timestamp: Date.now() };
+}

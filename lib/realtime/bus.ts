@@ -1,0 +1,105 @@
+import { EventEmitter } from 'node:events';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { CHANNELS, CHANNEL_OF, type Channel, type Push } from './contract';
+
+/**
+ * Carries pushes from whichever instance committed a change to every
+ * instance that holds sockets. In-process when there is one instance,
+ * Redis pub/sub when there are several.
+ */
+export interface Bus {
+  kind: 'memory' | 'redis';
+  publish(push: Push): Promise<void>;
+  onPush(handler: (push: Push) => void): void;
+  /** True when a publish would reach the other instances now. */
+  isUp(): boolean;
+  close(): Promise<void>;
+}
+
+export function createMemoryBus(): Bus {
+  const emitter = new EventEmitter();
+
+  return {
+    kind: 'memory',
+    async publish(push) {
+      // Deliver on a later tick, as Redis would, so no caller depends on
+      // a push arriving before its own response.
+      setImmediate(() => emitter.emit('push', push));
+    },
+    onPush(handler) {
+      emitter.on('push', handler);
+    },
+    isUp: () => true,
+    async close() {
+      emitter.removeAllListeners();
+    },
+  };
+}
+
+// Reconnect quickly at first, then every 2 s, for as long as it takes: a
+// Redis outage must never take the app down, only delay pushes.
+const retryStrategy = (attempt: number) => Math.min(attempt * 100, 2000);
+
+export function createRedisBus(url: string, log: Logger): Bus {
+  const options = {
+    retryStrategy,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    lazyConnect: false,
+  };
+  const publisher = new Redis(url, { ...options, connectionName: 'pub' });
+  const subscriber = new Redis(url, {
+    ...options,
+    enableOfflineQueue: true,
+    connectionName: 'sub',
+  });
+  const handlers: Array<(push: Push) => void> = [];
+
+  watch(publisher, 'publisher', log);
+  watch(subscriber, 'subscriber', log);
+
+  subscriber.subscribe(...CHANNELS).catch((error: unknown) => {
+    log.warn({ err: error }, 'redis subscribe failed; retrying on reconnect');
+  });
+  subscriber.on('message', (_channel: Channel, message: string) => {
+    const push = parsePush(message, log);
+    if (push) for (const handler of handlers) handler(push);
+  });
+
+  return {
+    kind: 'redis',
+    async publish(push) {
+      await publisher.publish(CHANNEL_OF[push.name], JSON.stringify(push));
+    },
+    onPush(handler) {
+      handlers.push(handler);
+    },
+    isUp: () => publisher.status === 'ready' && subscriber.status === 'ready',
+    async close() {
+      await Promise.allSettled([publisher.quit(), subscriber.quit()]);
+    },
+  };
+}
+
+function watch(connection: Redis, role: string, log: Logger): void {
+  let down = false;
+
+  connection.on('error', (error: Error) => {
+    if (!down) log.error({ err: error, role }, 'redis connection lost');
+    down = true;
+  });
+  connection.on('ready', () => {
+    if (down) log.info({ role }, 'redis connection restored');
+    down = false;
+  });
+}
+
+function parsePush(message: string, log: Logger): Push | undefined {
+  try {
+    return JSON.parse(message) as Push;
+  } catch (error) {
+    log.error({ err: error }, 'dropped an unreadable push from redis');
+    return undefined;
+  }
+}

@@ -1,0 +1,147 @@
+// The one typed contract for realtime traffic. The publisher (domain
+// services), the relay (Redis to Socket.IO) and the browser hook all import
+// these types, so a payload cannot drift between them. Amounts are cents.
+
+export type Cents = number;
+
+export type BetStatus = 'open' | 'accepted' | 'cancelled' | 'settled' | 'void';
+export type EventStatus = 'scheduled' | 'live' | 'finished' | 'cancelled';
+
+export type WalletReason =
+  | 'signup'
+  | 'credit'
+  | 'bet_placed'
+  | 'bet_accepted'
+  | 'bet_cancelled'
+  | 'bet_won'
+  | 'bet_lost'
+  | 'bet_void';
+
+interface Stamped {
+  /** Milliseconds since the epoch when the change committed. */
+  timestamp: number;
+}
+
+export interface NewBetPush extends Stamped {
+  id: string;
+  eventId: string;
+  creatorId: string;
+  creatorUsername: string;
+  creatorChoice: string;
+  creatorAmount: Cents;
+  acceptorAmount: Cents;
+  status: 'open';
+}
+
+export interface BetUpdatePush extends Stamped {
+  id: string;
+  eventId: string;
+  status: BetStatus;
+  action: 'accepted' | 'cancelled';
+  acceptorId?: string;
+  acceptorUsername?: string;
+}
+
+export interface EventUpdatePush extends Stamped {
+  eventId: string;
+  status: EventStatus;
+  score: string | null;
+  clock: string | null;
+  info: string | null;
+}
+
+export interface UserResult {
+  userId: string;
+  /** Net change of the user's balance from this event's bets. */
+  net: Cents;
+  won: number;
+  lost: number;
+  void: number;
+}
+
+export interface EventResultPush extends Stamped {
+  eventId: string;
+  /** The winning outcome, or null when the event was cancelled. */
+  result: string | null;
+  status: 'finished' | 'cancelled';
+  affectedBets: number;
+  affectedUsers: number;
+  winnerIds: string[];
+  userResults: UserResult[];
+}
+
+export interface BetResolvedPush extends Stamped {
+  eventId: string;
+  betId: string;
+  outcome: 'won' | 'lost' | 'void' | 'cancelled';
+  isWinner: boolean;
+  /** What the bet won: the opponent's stake for a win, 0 otherwise. */
+  amount: Cents;
+}
+
+export interface WalletUpdatePush extends Stamped {
+  balance: Cents;
+  availableBalance: Cents;
+  frozenBalance: Cents;
+  /** Change of the available balance caused by this movement. */
+  delta: Cents;
+  reason: WalletReason;
+}
+
+export interface ServerToClientEvents {
+  'new-bet': (payload: NewBetPush) => void;
+  'bet-update': (payload: BetUpdatePush) => void;
+  'event-update': (payload: EventUpdatePush) => void;
+  'event-result': (payload: EventResultPush) => void;
+  'bet-resolved': (payload: BetResolvedPush) => void;
+  'wallet-update': (payload: WalletUpdatePush) => void;
+}
+
+export type JoinAck = { ok: true } | { ok: false; error: string };
+
+export interface ClientToServerEvents {
+  'join-event': (eventId: string, ack?: (reply: JoinAck) => void) => void;
+  'leave-event': (eventId: string, ack?: (reply: JoinAck) => void) => void;
+}
+
+export interface SocketData {
+  userId: string;
+  username: string;
+  role: 'user' | 'admin';
+}
+
+export type PushName = keyof ServerToClientEvents;
+
+export type PushPayload<N extends PushName> = Parameters<
+  ServerToClientEvents[N]
+>[0];
+
+/** One push to deliver: which event, to which rooms, with what payload. */
+export type Push = {
+  [N in PushName]: { name: N; rooms: string[]; payload: PushPayload<N> };
+}[PushName];
+
+/** Redis channels, one per family of pushes. */
+export const CHANNEL_OF: Record<PushName, Channel> = {
+  'new-bet': 'bet-updates',
+  'bet-update': 'bet-updates',
+  'event-update': 'event-updates',
+  'event-result': 'event-results',
+  'bet-resolved': 'event-results',
+  'wallet-update': 'wallet-updates',
+};
+
+export const CHANNELS = [
+  'bet-updates',
+  'event-results',
+  'wallet-updates',
+  'event-updates',
+] as const;
+
+export type Channel = (typeof CHANNELS)[number];
+
+export const rooms = {
+  user: (userId: string) => `user:${userId}`,
+  event: (eventId: string) => `event:${eventId}`,
+  global: 'global',
+} as const;

@@ -1,0 +1,132 @@
+import type { Server as HttpServer } from 'node:http';
+import createDebug from 'debug';
+import { Server } from 'socket.io';
+import { z } from 'zod';
+import type { Session } from '@/lib/auth/tokens';
+import type { Logger } from '@/lib/log';
+import type { Bus } from './bus';
+import {
+  rooms,
+  type ClientToServerEvents,
+  type JoinAck,
+  type ServerToClientEvents,
+  type SocketData,
+} from './contract';
+
+const debug = createDebug('live-bets:socket');
+
+export type IoServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+
+export interface SocketDeps {
+  verify(token: string): Promise<Session | null>;
+  /** Throws when no event has this id. */
+  eventExists(eventId: string): Promise<void>;
+  log: Logger;
+}
+
+const EventIdSchema = z.string().min(1).max(64);
+
+/**
+ * Attaches Socket.IO to the app's HTTP server. A socket must bring a
+ * valid token; it is placed in its own user room and the global room, and
+ * may join only event rooms of events that exist.
+ */
+export function attachSocketServer(
+  httpServer: HttpServer,
+  deps: SocketDeps,
+): IoServer {
+  const io: IoServer = new Server(httpServer, {
+    // Next shares this server's upgrade requests (HMR in development):
+    // leave the ones that are not ours alone.
+    destroyUpgrade: false,
+    maxHttpBufferSize: 64 * 1024,
+    serveClient: false,
+  });
+
+  io.use(async (socket, next) => {
+    const token = tokenOf(socket.handshake);
+    if (!token) return next(new Error('Authentication error: Token required'));
+
+    const session = await deps.verify(token);
+    if (!session) return next(new Error('Authentication error: Invalid token'));
+
+    socket.data = session;
+    next();
+  });
+
+  io.on('connection', (socket) => {
+    const { userId } = socket.data;
+    debug('connect %s user=%s', socket.id, userId);
+    void socket.join([rooms.user(userId), rooms.global]);
+
+    socket.on('join-event', async (eventId, ack) => {
+      const reply = await joinEvent(deps, eventId);
+      if (reply.ok) await socket.join(rooms.event(eventId as string));
+      if (typeof ack === 'function') ack(reply);
+    });
+
+    socket.on('leave-event', async (eventId, ack) => {
+      const parsed = EventIdSchema.safeParse(eventId);
+      if (parsed.success) await socket.leave(rooms.event(parsed.data));
+      if (typeof ack === 'function') {
+        ack(parsed.success ? { ok: true } : { ok: false, error: 'Bad id' });
+      }
+    });
+
+    socket.on('disconnect', (reason) => {
+      debug('disconnect %s user=%s reason=%s', socket.id, userId, reason);
+    });
+  });
+
+  return io;
+}
+
+async function joinEvent(deps: SocketDeps, eventId: unknown): Promise<JoinAck> {
+  const parsed = EventIdSchema.safeParse(eventId);
+  if (!parsed.success) return { ok: false, error: 'eventId must be a string' };
+
+  try {
+    await deps.eventExists(parsed.data);
+    return { ok: true };
+  } catch {
+    return { ok: false, error: 'There is no such event.' };
+  }
+}
+
+// The token comes from the handshake's auth payload; a browser on this
+// site may instead rely on its httpOnly session cookie.
+function tokenOf(handshake: {
+  auth: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+}): string | undefined {
+  const fromAuth = handshake.auth.token;
+  if (typeof fromAuth === 'string' && fromAuth.length > 0) return fromAuth;
+
+  const cookie = handshake.headers.cookie;
+  const match =
+    typeof cookie === 'string'
+      ? /(?:^|;\s*)session=([^;]+)/.exec(cookie)
+      : null;
+
+  return match?.[1];
+}
+
+/** Relays every push from the bus to the rooms it names. */
+export function startRelay(io: IoServer, bus: Bus, log: Logger): void {
+  bus.onPush((push) => {
+    try {
+      // Name and payload were checked together where the push was built;
+      // TypeScript cannot follow that pairing through the union.
+      const target = io.to(push.rooms);
+      const emit = target.emit as (name: string, payload: unknown) => boolean;
+      emit.call(target, push.name, push.payload);
+    } catch (error) {
+      log.error({ err: error, push: push.name }, 'relay failed to emit');
+    }
+  });
+}

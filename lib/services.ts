@@ -1,0 +1,188 @@
+import type { Config } from './config';
+import type { Database } from './db/client';
+import * as bets from './domain/bets';
+import * as events from './domain/events';
+import { readWallet } from './domain/ledger';
+import { mutate, type Emit, type IdempotencyKey } from './domain/mutation';
+import { cancelEvent, registerResult } from './domain/settlement';
+import * as users from './domain/users';
+import { auditLedger, listTransactions } from './domain/wallet';
+import { AppError } from './errors';
+import {
+  signToken,
+  verifyToken,
+  type Session,
+  type TokenKeys,
+} from './auth/tokens';
+import type { Logger } from './log';
+import type { Bus } from './realtime/bus';
+import type { BetStatus, EventStatus, Push } from './realtime/contract';
+import type { NewBetInput, NewEventInput } from './validation';
+
+/**
+ * Everything a route handler may ask of the app, bound to one database and
+ * bus. Handlers reach it through the app context, so the database code
+ * runs from one module instance however Next bundles the handlers.
+ */
+export type Services = ReturnType<typeof createServices>;
+
+export interface ServiceDeps {
+  config: Config;
+  database: Database;
+  bus: Bus;
+  tokens: TokenKeys;
+  log: Logger;
+}
+
+export function createServices(deps: ServiceDeps) {
+  const { config, database, bus, tokens, log } = deps;
+  const db = database.db;
+
+  // Publishing happens after commit and never fails the request: a lost
+  // push is repaired by the client's next snapshot, a lost commit is not.
+  const publish = (pushes: Push[]) => {
+    for (const push of pushes) {
+      bus.publish(push).catch((error: unknown) => {
+        log.error({ err: error, push: push.name }, 'publish failed');
+      });
+    }
+  };
+
+  async function run<T>(
+    idempotency: IdempotencyKey | undefined,
+    work: (tx: typeof db, emit: Emit) => Promise<T>,
+  ): Promise<T> {
+    const result = await mutate(db, idempotency, work);
+    publish(result.pushes);
+
+    return result.value;
+  }
+
+  const sessionOf = (user: users.PublicUser): Session => ({
+    userId: user.id,
+    username: user.username,
+    role: user.role,
+  });
+
+  return {
+    auth: {
+      async register(input: { username: string; password: string }) {
+        const user = await run(undefined, (tx, emit) =>
+          users.registerUser(tx, emit, input, config.SIGNUP_CREDIT_CENTS),
+        );
+
+        return { user, token: await signToken(tokens, sessionOf(user)) };
+      },
+      async login(input: { username: string; password: string }) {
+        const user = await users.authenticate(
+          db,
+          input.username,
+          input.password,
+        );
+
+        return { user, token: await signToken(tokens, sessionOf(user)) };
+      },
+      verify: (token: string) => verifyToken(tokens, token),
+      tokenTtlSeconds: tokens.ttlSeconds,
+    },
+
+    users: {
+      async get(userId: string) {
+        const user = await users.findUserById(db, userId);
+        if (!user) throw new AppError('UNAUTHENTICATED', 'Please log in.');
+
+        return user;
+      },
+    },
+
+    wallet: {
+      get: (userId: string) => readWallet(db, userId),
+      transactions: (
+        userId: string,
+        opts: { limit: number; cursor?: number },
+      ) => listTransactions(db, userId, opts),
+      audit: () => auditLedger(db),
+    },
+
+    events: {
+      list: (status?: EventStatus) => events.listEvents(db, status),
+      get: (id: string) => events.getEvent(db, id),
+      create: (input: NewEventInput, idem?: IdempotencyKey) =>
+        run(idem, (tx, emit) => events.createEvent(tx, emit, input)),
+      start: (id: string, idem?: IdempotencyKey) =>
+        run(idem, (tx, emit) => events.startEvent(tx, emit, id)),
+      updateLive: (id: string, live: events.LiveInfo, idem?: IdempotencyKey) =>
+        run(idem, (tx, emit) => events.updateLiveInfo(tx, emit, id, live)),
+      result: (id: string, result: string, idem?: IdempotencyKey) =>
+        run(idem, (tx, emit) => registerResult(tx, emit, id, result)),
+      cancel: (id: string, idem?: IdempotencyKey) =>
+        run(idem, (tx, emit) => cancelEvent(tx, emit, id)),
+      exists: async (id: string) => {
+        await events.getEvent(db, id);
+      },
+    },
+
+    bets: {
+      listForEvent: async (eventId: string, status?: BetStatus) => {
+        await events.getEvent(db, eventId);
+
+        return bets.listEventBets(db, eventId, status);
+      },
+      mine: (userId: string) => bets.listUserBets(db, userId),
+      create: (userId: string, input: NewBetInput, idem?: IdempotencyKey) =>
+        run(idem, (tx, emit) => {
+          if (
+            input.creatorAmount > config.MAX_STAKE_CENTS ||
+            input.acceptorAmount > config.MAX_STAKE_CENTS
+          ) {
+            throw new AppError(
+              'VALIDATION_ERROR',
+              `Stakes may be at most ${config.MAX_STAKE_CENTS} cents.`,
+            );
+          }
+
+          return bets.createBet(tx, emit, userId, input);
+        }),
+      accept: (userId: string, betId: string, idem?: IdempotencyKey) =>
+        run(idem, (tx, emit) => bets.acceptBet(tx, emit, userId, betId)),
+      cancel: (userId: string, betId: string, idem?: IdempotencyKey) =>
+        run(idem, (tx, emit) => bets.cancelBet(tx, emit, userId, betId)),
+    },
+
+    admin: {
+      credit: (
+        input: { username: string; amount: number },
+        idem?: IdempotencyKey,
+      ) =>
+        run(idem, async (tx, emit) => {
+          const user = await users.findUserByName(tx, input.username);
+          if (!user) {
+            throw new AppError('USER_NOT_FOUND', 'There is no such user.');
+          }
+
+          const wallet = await users.creditUser(
+            tx,
+            emit,
+            user.id,
+            input.amount,
+            'credit',
+          );
+
+          return { user, wallet };
+        }),
+    },
+
+    async health() {
+      const dbUp = await database
+        .ping()
+        .then(() => true)
+        .catch(() => false);
+
+      return {
+        status: dbUp ? ('ok' as const) : ('degraded' as const),
+        db: dbUp ? ('up' as const) : ('down' as const),
+        bus: bus.isUp() ? ('up' as const) : ('down' as const),
+      };
+    },
+  };
+}
