@@ -11,6 +11,10 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    reporters: ['default'],
+    // CI asks for a JSON report beside the console one to add up runs.
+    reporters: process.env.VITEST_JSON ? ['default', 'json'] : ['default'],
+    outputFile: process.env.VITEST_JSON
+      ? { json: process.env.VITEST_JSON }
+      : undefined,
   },
 });

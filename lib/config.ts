@@ -6,10 +6,7 @@ import { z } from 'zod';
 const cents = (fallback: number) =>
   z.coerce.number().int().positive().default(fallback);
 
-const optionalText = z
-  .string()
-  .optional()
-  .transform((value) => (value === '' ? undefined : value));
+const optionalText = z.string().optional();
 
 const EnvSchema = z.object({
   NODE_ENV: z
@@ -52,8 +49,14 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment, or throws a ConfigError naming each bad key. */
-export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+export function parseConfig(
+  env: Record<string, string | undefined> = process.env,
+): Config {
+  // `KEY=` in an env file means "use the default", as if it were unset.
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== ''),
+  );
+  const parsed = EnvSchema.safeParse(given);
 
   if (!parsed.success) {
     const lines = parsed.error.issues.map(

@@ -5,6 +5,7 @@ import { findUserByName, registerUser } from './domain/users';
 
 const DEMO_PASSWORD = 'password123';
 const HOUR = 3600_000;
+const SEED_LOCK = 7_305_003;
 
 /** The demo stream shipped under public/ so the player shows something. */
 export const DEMO_STREAM_URL = '/streams/demo/index.m3u8';
@@ -14,13 +15,15 @@ export const DEMO_STREAM_URL = '/streams/demo/index.m3u8';
  * run at every start: it adds nothing to a database that has events.
  */
 export async function seedDemo(db: Db, signupCredit: number): Promise<boolean> {
-  const [row] = await queryRows<{ count: number }>(
-    db,
-    sql`select count(*)::int as count from events`,
-  );
-  if (Number(row?.count) > 0) return false;
+  const { value: seeded } = await mutate(db, undefined, async (tx, emit) => {
+    // Instances starting together on one database seed it once.
+    await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
+    const [row] = await queryRows<{ count: number }>(
+      tx,
+      sql`select count(*)::int as count from events`,
+    );
+    if (Number(row?.count) > 0) return false;
 
-  await mutate(db, undefined, async (tx, emit) => {
     for (const [username, role] of DEMO_USERS) {
       if (await findUserByName(tx, username)) continue;
       await registerUser(
@@ -58,9 +61,11 @@ export async function seedDemo(db: Db, signupCredit: number): Promise<boolean> {
       outcomes: ['home', 'draw', 'away'],
       startsAt: new Date(now + 26 * HOUR).toISOString(),
     });
+
+    return true;
   });
 
-  return true;
+  return seeded;
 }
 
 const DEMO_USERS: Array<[string, 'user' | 'admin']> = [

@@ -177,11 +177,12 @@ export function createServices(deps: ServiceDeps) {
         .ping()
         .then(() => true)
         .catch(() => false);
+      const busUp = bus.isUp();
 
       return {
-        status: dbUp ? ('ok' as const) : ('degraded' as const),
+        status: dbUp && busUp ? ('ok' as const) : ('degraded' as const),
         db: dbUp ? ('up' as const) : ('down' as const),
-        bus: bus.isUp() ? ('up' as const) : ('down' as const),
+        bus: busUp ? ('up' as const) : ('down' as const),
       };
     },
   };

@@ -65,7 +65,14 @@ export const NewEventSchema = z.strictObject({
 
 export type NewEventInput = z.infer<typeof NewEventSchema>;
 
-const LiveText = (max: number) => z.string().trim().max(max).nullable();
+// A blank field clears the value, like null does.
+const LiveText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((text) => (text === '' ? null : text))
+    .nullable();
 
 export const LiveInfoSchema = z
   .strictObject({

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { dummyHash, hashPassword, verifyPassword } from '@/lib/auth/password';
 import type { Role } from '@/lib/auth/tokens';
 import type { Db } from '@/lib/db/client';
@@ -13,6 +13,8 @@ import {
   type Wallet,
 } from './ledger';
 import type { Emit } from './mutation';
+
+const ADMIN_LOCK = 7_305_002;
 
 export interface PublicUser {
   id: string;
@@ -135,6 +137,9 @@ export async function ensureAdmin(
   password: string,
   signupCredit: number,
 ): Promise<void> {
+  // Instances that start together would race to create the same admin;
+  // this lock makes the second one wait and then update instead.
+  await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_LOCK})`);
   const existing = await findUserByName(tx, username);
 
   if (!existing) {

@@ -30,6 +30,7 @@ export interface SocketDeps {
 }
 
 const EventIdSchema = z.string().min(1).max(64);
+const BAD_ID = 'eventId must be an event id string.';
 
 /**
  * Attaches Socket.IO to the app's HTTP server. A socket must bring a
@@ -74,7 +75,7 @@ export function attachSocketServer(
       const parsed = EventIdSchema.safeParse(eventId);
       if (parsed.success) await socket.leave(rooms.event(parsed.data));
       if (typeof ack === 'function') {
-        ack(parsed.success ? { ok: true } : { ok: false, error: 'Bad id' });
+        ack(parsed.success ? { ok: true } : { ok: false, error: BAD_ID });
       }
     });
 
@@ -88,7 +89,7 @@ export function attachSocketServer(
 
 async function joinEvent(deps: SocketDeps, eventId: unknown): Promise<JoinAck> {
   const parsed = EventIdSchema.safeParse(eventId);
-  if (!parsed.success) return { ok: false, error: 'eventId must be a string' };
+  if (!parsed.success) return { ok: false, error: BAD_ID };
 
   try {
     await deps.eventExists(parsed.data);
