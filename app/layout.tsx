@@ -1,15 +1,39 @@
-import type { Metadata } from 'next';
+import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
+import { Header } from '@/components/header';
+import { Providers } from '@/components/providers';
+import { currentSession } from '@/lib/session';
+import './globals.css';
 
 export const metadata: Metadata = {
-  title: 'Live Bets',
+  title: { default: 'Live Bets', template: '%s · Live Bets' },
   description: 'Peer-to-peer betting on live sports, with play money.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export const viewport: Viewport = {
+  width: 'device-width',
+  initialScale: 1,
+  themeColor: '#0f172a',
+};
+
+export default async function RootLayout({
+  children,
+}: {
+  children: ReactNode;
+}) {
+  const { session, token } = await currentSession();
+  const user = session
+    ? { id: session.userId, username: session.username, role: session.role }
+    : null;
+
   return (
     <html lang="en">
-      <body>{children}</body>
+      <body>
+        <Providers user={user} token={token}>
+          <Header />
+          <main className="page">{children}</main>
+        </Providers>
+      </body>
     </html>
   );
 }

@@ -57,7 +57,7 @@ export const NewEventSchema = z.strictObject({
   streamUrl: z
     .string()
     .max(500)
-    .refine((url) => /^(https?:\/\/|\/)/.test(url), {
+    .refine((url) => /^(https?:\/\/|\/(?![/\\]))/.test(url), {
       error: 'must be an http(s) URL or a path on this site',
     })
     .nullish(),

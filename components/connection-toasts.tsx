@@ -1,0 +1,28 @@
+'use client';
+
+import { useEffect, useRef } from 'react';
+import toast from 'react-hot-toast';
+import { useSocketStatus } from '@/hooks/use-socket';
+
+/** Tells the user when the live connection drops and when it is back. */
+export function ConnectionToasts() {
+  const { isConnected } = useSocketStatus();
+  const previous = useRef<'never' | 'up' | 'lost'>('never');
+
+  useEffect(() => {
+    if (!isConnected && previous.current === 'up') {
+      previous.current = 'lost';
+      toast.error('Connection lost. Reconnecting…', {
+        id: 'connection',
+        duration: Infinity,
+      });
+      return;
+    }
+    if (isConnected && previous.current === 'lost') {
+      toast.success('Live updates restored.', { id: 'connection' });
+    }
+    if (isConnected) previous.current = 'up';
+  }, [isConnected]);
+
+  return null;
+}
