@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { loadEnvConfig } from '@next/env';
+import nextEnv from '@next/env';
 import next from 'next';
 import { setAppContext } from './lib/app-context';
 import { loadTokenKeys, prepareDatabase } from './lib/boot';
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
 
 function loadConfig(): Config {
   // The same .env files Next would read, loaded before the config is.
-  loadEnvConfig(process.cwd(), process.env.NODE_ENV !== 'production');
+  nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== 'production');
 
   try {
     return parseConfig();

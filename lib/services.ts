@@ -82,7 +82,19 @@ export function createServices(deps: ServiceDeps) {
 
         return { user, token: await signToken(tokens, sessionOf(user)) };
       },
-      verify: (token: string) => verifyToken(tokens, token),
+      /**
+       * The session in a valid token, checked against the user table so a
+       * deleted user is out and a changed role takes effect at once.
+       */
+      async verify(token: string) {
+        const claims = await verifyToken(tokens, token);
+        if (!claims || !events.isUuid(claims.userId)) return null;
+
+        const user = await users.findUserById(db, claims.userId);
+        if (!user) return null;
+
+        return { ...claims, username: user.username, role: user.role };
+      },
       tokenTtlSeconds: tokens.ttlSeconds,
     },
 
