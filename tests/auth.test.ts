@@ -1,27 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { SignJWT } from 'jose';
-import { Api, type ApiResponse, type TestUser } from './support/api';
+import type { ApiResponse, TestUser } from './support/api';
 import { JWT_SECRET } from './support/env';
-import { startServer, type RunningServer } from './support/server';
+import { useTestApp } from './support/suite';
 
-let server: RunningServer;
-let api: Api;
-let admin: TestUser;
-
-beforeAll(async () => {
-  server = await startServer();
-  api = new Api(server.url);
-  admin = await api.admin();
-});
-
-afterEach(async () => {
-  await api.expectBooksBalanced(admin.token);
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
+const app = useTestApp();
 
 const PASSWORD = 'password123';
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -31,15 +15,15 @@ function uniqueName(prefix = 'auth'): string {
 }
 
 function register(username: string, password = PASSWORD) {
-  return api.post('/api/auth/register', { username, password });
+  return app.api.post('/api/auth/register', { username, password });
 }
 
 function login(username: string, password = PASSWORD) {
-  return api.post('/api/auth/login', { username, password });
+  return app.api.post('/api/auth/login', { username, password });
 }
 
 function me(headers: Record<string, string>) {
-  return api.request('GET', '/api/me', { headers });
+  return app.api.request('GET', '/api/me', { headers });
 }
 
 function expectError(response: ApiResponse, status: number, code: string) {
@@ -66,10 +50,10 @@ describe('registering', () => {
   });
 
   it('gives the new user 100000 cents and one signup line in their history', async () => {
-    const user = await api.newUser('rich');
+    const user = await app.api.newUser('rich');
 
-    const wallet = await api.wallet(user.token);
-    const history = await api.get('/api/wallet/transactions', user.token);
+    const wallet = await app.api.wallet(user.token);
+    const history = await app.api.get('/api/wallet/transactions', user.token);
 
     expect(wallet).toEqual({
       balance: 100_000,
@@ -149,7 +133,7 @@ describe('registering', () => {
 
 describe('logging in', () => {
   it('returns the user and a token that works, and sets the cookie', async () => {
-    const user = await api.newUser();
+    const user = await app.api.newUser();
 
     const response = await login(user.username);
 
@@ -161,12 +145,12 @@ describe('logging in', () => {
     expect(response.headers.get('set-cookie')).toMatch(
       new RegExp(`^session=${response.body.token};.*HttpOnly`),
     );
-    const whoami = await api.get('/api/me', response.body.token);
+    const whoami = await app.api.get('/api/me', response.body.token);
     expect(whoami.body.user.id).toBe(user.id);
   });
 
   it('says the same thing for a wrong password and an unknown user', async () => {
-    const user = await api.newUser();
+    const user = await app.api.newUser();
 
     const wrongPassword = await login(user.username, 'not-the-password');
     const unknownUser = await login(uniqueName('ghost'));
@@ -181,9 +165,9 @@ describe('logging in', () => {
 
 describe('sessions', () => {
   it('shows the caller and their wallet at /api/me', async () => {
-    const user = await api.newUser();
+    const user = await app.api.newUser();
 
-    const response = await api.get('/api/me', user.token);
+    const response = await app.api.get('/api/me', user.token);
 
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
@@ -197,7 +181,7 @@ describe('sessions', () => {
   });
 
   it('accepts the session cookie alone, with no Authorization header', async () => {
-    const user = await api.newUser();
+    const user = await app.api.newUser();
 
     const response = await me({ cookie: `session=${user.token}` });
 
@@ -210,9 +194,9 @@ describe('sessions', () => {
   });
 
   it('clears the session cookie on logout', async () => {
-    const user = await api.newUser();
+    const user = await app.api.newUser();
 
-    const response = await api.request('POST', '/api/auth/logout', {
+    const response = await app.api.request('POST', '/api/auth/logout', {
       headers: { cookie: `session=${user.token}` },
     });
 
@@ -323,10 +307,10 @@ const badTokens: Array<[string, (user: TestUser) => Promise<string>]> = [
 
 describe('a forged or stale token', () => {
   it('is accepted when signed with the server secret (control)', async () => {
-    const user = await api.newUser();
+    const user = await app.api.newUser();
     const token = await sign(claimsOf(user), JWT_SECRET);
 
-    const response = await api.get('/api/me', token);
+    const response = await app.api.get('/api/me', token);
 
     expect(response.status).toBe(200);
     expect(response.body.user.id).toBe(user.id);
@@ -334,12 +318,12 @@ describe('a forged or stale token', () => {
 
   for (const [name, forge] of badTokens) {
     it(`is refused: ${name}`, async () => {
-      const user = await api.newUser();
+      const user = await app.api.newUser();
       const token = await forge(user);
 
-      const asBearer = await api.get('/api/me', token);
+      const asBearer = await app.api.get('/api/me', token);
       const asCookie = await me({ cookie: `session=${token}` });
-      const atAdmin = await api.get('/api/admin/audit', token);
+      const atAdmin = await app.api.get('/api/admin/audit', token);
 
       expectError(asBearer, 401, 'UNAUTHENTICATED');
       expectError(asCookie, 401, 'UNAUTHENTICATED');
@@ -350,21 +334,21 @@ describe('a forged or stale token', () => {
 
 describe('crediting a user', () => {
   it('grows their wallet by exactly the amount, shown as a credit', async () => {
-    const user = await api.newUser();
+    const user = await app.api.newUser();
 
-    const response = await api.post(
+    const response = await app.api.post(
       '/api/admin/credit',
       { username: user.username, amount: 12_345 },
-      admin.token,
+      app.admin.token,
     );
 
     expect(response.status, JSON.stringify(response.body)).toBe(200);
-    expect(await api.wallet(user.token)).toEqual({
+    expect(await app.api.wallet(user.token)).toEqual({
       balance: 112_345,
       availableBalance: 112_345,
       frozenBalance: 0,
     });
-    const history = await api.get('/api/wallet/transactions', user.token);
+    const history = await app.api.get('/api/wallet/transactions', user.token);
     expect(history.body.items).toHaveLength(2);
     expect(history.body.items[0]).toMatchObject({
       delta: 12_345,
@@ -378,21 +362,21 @@ describe('crediting a user', () => {
 
 describe('wallet history', () => {
   it('walks every line newest first, one page at a time, without repeats', async () => {
-    const user = await api.newUser();
-    const event = await api.newEvent(admin.token);
+    const user = await app.api.newUser();
+    const event = await app.api.newEvent(app.admin.token);
     const credit = (amount: number) =>
-      api.post(
+      app.api.post(
         '/api/admin/credit',
         { username: user.username, amount },
-        admin.token,
+        app.admin.token,
       );
     await credit(500);
-    const bet = await api.placeBet(user.token, event.id);
-    await api.post(`/api/bets/${bet.id}/cancel`, undefined, user.token);
+    const bet = await app.api.placeBet(user.token, event.id);
+    await app.api.post(`/api/bets/${bet.id}/cancel`, undefined, user.token);
     await credit(700);
 
     const pages = await walkHistory(user.token, 1);
-    const all = await api.get('/api/wallet/transactions', user.token);
+    const all = await app.api.get('/api/wallet/transactions', user.token);
 
     expect(pages.every((page) => page.items.length === 1)).toBe(true);
     const walked = pages.flatMap((page) => page.items);
@@ -421,7 +405,7 @@ async function walkHistory(token: string, limit: number) {
 
   while (cursor !== null && pages.length < 50) {
     const query: string = cursor ? `&cursor=${cursor}` : '';
-    const response = await api.get<HistoryPage>(
+    const response = await app.api.get<HistoryPage>(
       `/api/wallet/transactions?limit=${limit}${query}`,
       token,
     );

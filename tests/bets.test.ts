@@ -1,44 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Api, type TestUser } from './support/api';
-import { startServer, type RunningServer } from './support/server';
-import { connect, type Listener } from './support/sockets';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from './support/suite';
 
-let server: RunningServer;
-let api: Api;
-let admin: TestUser;
-const sockets: Listener[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  api = new Api(server.url);
-  admin = await api.admin();
-});
-
-afterEach(async () => {
-  while (sockets.length > 0) sockets.pop()!.close();
-  await api.expectBooksBalanced(admin.token);
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
-
-async function listen(user: TestUser, eventId?: string) {
-  const listener = await connect(server.url, user.token);
-  sockets.push(listener);
-  if (eventId) expect(await listener.joinEvent(eventId)).toEqual({ ok: true });
-
-  return listener;
-}
+const app = useTestApp();
 
 describe('placing a bet', () => {
   it('freezes the stake and shows the offer to everyone in the event room', async () => {
-    const [alice, bob] = [await api.newUser('alice'), await api.newUser('bob')];
-    const event = await api.newEvent(admin.token);
-    const bobSees = await listen(bob, event.id);
-    const aliceSees = await listen(alice);
+    const [alice, bob] = [
+      await app.api.newUser('alice'),
+      await app.api.newUser('bob'),
+    ];
+    const event = await app.api.newEvent(app.admin.token);
+    const bobSees = await app.listen(bob, event.id);
+    const aliceSees = await app.listen(alice);
 
-    const bet = await api.placeBet(alice.token, event.id, {
+    const bet = await app.api.placeBet(alice.token, event.id, {
       creatorAmount: 1000,
       acceptorAmount: 800,
     });
@@ -62,7 +37,7 @@ describe('placing a bet', () => {
       status: 'open',
     });
     expect(pushed.timestamp).toEqual(expect.any(Number));
-    expect(await api.wallet(alice.token)).toEqual({
+    expect(await app.api.wallet(alice.token)).toEqual({
       balance: 100_000,
       availableBalance: 99_000,
       frozenBalance: 1000,
@@ -79,11 +54,11 @@ describe('placing a bet', () => {
   });
 
   it('refuses a stake larger than the available balance and moves nothing', async () => {
-    const alice = await api.newUser('poor');
-    const event = await api.newEvent(admin.token);
-    await api.placeBet(alice.token, event.id, { creatorAmount: 95_000 });
+    const alice = await app.api.newUser('poor');
+    const event = await app.api.newEvent(app.admin.token);
+    await app.api.placeBet(alice.token, event.id, { creatorAmount: 95_000 });
 
-    const response = await api.post(
+    const response = await app.api.post(
       '/api/bets',
       {
         eventId: event.id,
@@ -96,22 +71,22 @@ describe('placing a bet', () => {
 
     expect(response.status).toBe(409);
     expect(response.body.error.code).toBe('INSUFFICIENT_FUNDS');
-    expect(await api.wallet(alice.token)).toEqual({
+    expect(await app.api.wallet(alice.token)).toEqual({
       balance: 100_000,
       availableBalance: 5000,
       frozenBalance: 95_000,
     });
-    const open = await api.get(`/api/events/${event.id}/bets?status=open`);
+    const open = await app.api.get(`/api/events/${event.id}/bets?status=open`);
     expect(open.body.items).toHaveLength(1);
   });
 
   it('refuses an outcome the event does not have', async () => {
-    const alice = await api.newUser();
-    const event = await api.newEvent(admin.token, {
+    const alice = await app.api.newUser();
+    const event = await app.api.newEvent(app.admin.token, {
       outcomes: ['home', 'away'],
     });
 
-    const response = await api.post(
+    const response = await app.api.post(
       '/api/bets',
       {
         eventId: event.id,
@@ -124,19 +99,19 @@ describe('placing a bet', () => {
 
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('VALIDATION_ERROR');
-    expect((await api.wallet(alice.token)).frozenBalance).toBe(0);
+    expect((await app.api.wallet(alice.token)).frozenBalance).toBe(0);
   });
 
   it('refuses bets on an event that has finished', async () => {
-    const alice = await api.newUser();
-    const event = await api.newEvent(admin.token);
-    await api.post(
+    const alice = await app.api.newUser();
+    const event = await app.api.newEvent(app.admin.token);
+    await app.api.post(
       `/api/events/${event.id}/result`,
       { result: 'home' },
-      admin.token,
+      app.admin.token,
     );
 
-    const response = await api.post(
+    const response = await app.api.post(
       '/api/bets',
       {
         eventId: event.id,
@@ -154,12 +129,12 @@ describe('placing a bet', () => {
 
 describe('accepting a bet', () => {
   it('freezes the taker stake and tells the event room who took it', async () => {
-    const [alice, bob] = [await api.newUser(), await api.newUser()];
-    const event = await api.newEvent(admin.token);
-    const watcher = await listen(alice, event.id);
-    const bet = await api.placeBet(alice.token, event.id);
+    const [alice, bob] = [await app.api.newUser(), await app.api.newUser()];
+    const event = await app.api.newEvent(app.admin.token);
+    const watcher = await app.listen(alice, event.id);
+    const bet = await app.api.placeBet(alice.token, event.id);
 
-    const response = await api.post(
+    const response = await app.api.post(
       `/api/bets/${bet.id}/accept`,
       undefined,
       bob.token,
@@ -179,7 +154,7 @@ describe('accepting a bet', () => {
       acceptorId: bob.id,
       acceptorUsername: bob.username,
     });
-    expect(await api.wallet(bob.token)).toEqual({
+    expect(await app.api.wallet(bob.token)).toEqual({
       balance: 100_000,
       availableBalance: 99_200,
       frozenBalance: 800,
@@ -187,16 +162,16 @@ describe('accepting a bet', () => {
   });
 
   it('lets exactly one of twenty concurrent takers win', async () => {
-    const alice = await api.newUser();
+    const alice = await app.api.newUser();
     const takers = await Promise.all(
-      Array.from({ length: 20 }, () => api.newUser('taker')),
+      Array.from({ length: 20 }, () => app.api.newUser('taker')),
     );
-    const event = await api.newEvent(admin.token);
-    const bet = await api.placeBet(alice.token, event.id);
+    const event = await app.api.newEvent(app.admin.token);
+    const bet = await app.api.placeBet(alice.token, event.id);
 
     const responses = await Promise.all(
       takers.map((taker) =>
-        api.post(`/api/bets/${bet.id}/accept`, undefined, taker.token),
+        app.api.post(`/api/bets/${bet.id}/accept`, undefined, taker.token),
       ),
     );
 
@@ -206,7 +181,9 @@ describe('accepting a bet', () => {
     for (const response of responses.filter((r) => r.status === 409)) {
       expect(response.body.error.code).toBe('BET_NOT_OPEN');
     }
-    const wallets = await Promise.all(takers.map((t) => api.wallet(t.token)));
+    const wallets = await Promise.all(
+      takers.map((t) => app.api.wallet(t.token)),
+    );
     expect(wallets.filter((w) => w.frozenBalance === 800)).toHaveLength(1);
     expect(wallets.filter((w) => w.availableBalance === 100_000)).toHaveLength(
       19,
@@ -214,11 +191,11 @@ describe('accepting a bet', () => {
   });
 
   it('does not let a creator take their own offer', async () => {
-    const alice = await api.newUser();
-    const event = await api.newEvent(admin.token);
-    const bet = await api.placeBet(alice.token, event.id);
+    const alice = await app.api.newUser();
+    const event = await app.api.newEvent(app.admin.token);
+    const bet = await app.api.placeBet(alice.token, event.id);
 
-    const response = await api.post(
+    const response = await app.api.post(
       `/api/bets/${bet.id}/accept`,
       undefined,
       alice.token,
@@ -229,14 +206,14 @@ describe('accepting a bet', () => {
   });
 
   it('keeps the taker money when they cannot cover the stake', async () => {
-    const [alice, bob] = [await api.newUser(), await api.newUser()];
-    const event = await api.newEvent(admin.token);
-    const bet = await api.placeBet(alice.token, event.id, {
+    const [alice, bob] = [await app.api.newUser(), await app.api.newUser()];
+    const event = await app.api.newEvent(app.admin.token);
+    const bet = await app.api.placeBet(alice.token, event.id, {
       creatorAmount: 500,
       acceptorAmount: 100_001,
     });
 
-    const response = await api.post(
+    const response = await app.api.post(
       `/api/bets/${bet.id}/accept`,
       undefined,
       bob.token,
@@ -244,22 +221,22 @@ describe('accepting a bet', () => {
 
     expect(response.status).toBe(409);
     expect(response.body.error.code).toBe('INSUFFICIENT_FUNDS');
-    expect(await api.wallet(bob.token)).toMatchObject({
+    expect(await app.api.wallet(bob.token)).toMatchObject({
       availableBalance: 100_000,
     });
-    const still = await api.get(`/api/events/${event.id}/bets?status=open`);
+    const still = await app.api.get(`/api/events/${event.id}/bets?status=open`);
     expect(still.body.items.map((b: { id: string }) => b.id)).toContain(bet.id);
   });
 });
 
 describe('cancelling a bet', () => {
   it('unfreezes the stake and tells the event room', async () => {
-    const alice = await api.newUser();
-    const event = await api.newEvent(admin.token);
-    const bet = await api.placeBet(alice.token, event.id);
-    const watcher = await listen(alice, event.id);
+    const alice = await app.api.newUser();
+    const event = await app.api.newEvent(app.admin.token);
+    const bet = await app.api.placeBet(alice.token, event.id);
+    const watcher = await app.listen(alice, event.id);
 
-    const response = await api.post(
+    const response = await app.api.post(
       `/api/bets/${bet.id}/cancel`,
       undefined,
       alice.token,
@@ -273,7 +250,7 @@ describe('cancelling a bet', () => {
       action: 'cancelled',
       status: 'cancelled',
     });
-    expect(await api.wallet(alice.token)).toEqual({
+    expect(await app.api.wallet(alice.token)).toEqual({
       balance: 100_000,
       availableBalance: 100_000,
       frozenBalance: 0,
@@ -282,20 +259,20 @@ describe('cancelling a bet', () => {
 
   it('is only for the creator, and only while the offer is open', async () => {
     const [alice, bob, carol] = [
-      await api.newUser(),
-      await api.newUser(),
-      await api.newUser(),
+      await app.api.newUser(),
+      await app.api.newUser(),
+      await app.api.newUser(),
     ];
-    const event = await api.newEvent(admin.token);
-    const bet = await api.placeBet(alice.token, event.id);
+    const event = await app.api.newEvent(app.admin.token);
+    const bet = await app.api.placeBet(alice.token, event.id);
 
-    const byOther = await api.post(
+    const byOther = await app.api.post(
       `/api/bets/${bet.id}/cancel`,
       undefined,
       carol.token,
     );
-    await api.post(`/api/bets/${bet.id}/accept`, undefined, bob.token);
-    const afterAccept = await api.post(
+    await app.api.post(`/api/bets/${bet.id}/accept`, undefined, bob.token);
+    const afterAccept = await app.api.post(
       `/api/bets/${bet.id}/cancel`,
       undefined,
       alice.token,
@@ -305,14 +282,14 @@ describe('cancelling a bet', () => {
     expect(byOther.body.error.code).toBe('NOT_BET_CREATOR');
     expect(afterAccept.status).toBe(409);
     expect(afterAccept.body.error.code).toBe('BET_NOT_OPEN');
-    expect((await api.wallet(alice.token)).frozenBalance).toBe(1000);
+    expect((await app.api.wallet(alice.token)).frozenBalance).toBe(1000);
   });
 });
 
 describe('idempotency keys', () => {
   it('replays the first answer and moves no money twice', async () => {
-    const alice = await api.newUser();
-    const event = await api.newEvent(admin.token);
+    const alice = await app.api.newUser();
+    const event = await app.api.newEvent(app.admin.token);
     const body = {
       eventId: event.id,
       creatorChoice: 'home',
@@ -320,7 +297,7 @@ describe('idempotency keys', () => {
       acceptorAmount: 700,
     };
     const send = () =>
-      api.request('POST', '/api/bets', {
+      app.api.request('POST', '/api/bets', {
         token: alice.token,
         body,
         headers: { 'idempotency-key': 'bet-once-1' },
@@ -333,16 +310,16 @@ describe('idempotency keys', () => {
     expect(second.status).toBe(201);
     expect(third.body).toEqual(first.body);
     expect(second.body).toEqual(first.body);
-    expect((await api.wallet(alice.token)).frozenBalance).toBe(700);
-    const open = await api.get(`/api/events/${event.id}/bets`);
+    expect((await app.api.wallet(alice.token)).frozenBalance).toBe(700);
+    const open = await app.api.get(`/api/events/${event.id}/bets`);
     expect(open.body.items).toHaveLength(1);
   });
 
   it('refuses the same key with a different request', async () => {
-    const alice = await api.newUser();
-    const event = await api.newEvent(admin.token);
+    const alice = await app.api.newUser();
+    const event = await app.api.newEvent(app.admin.token);
     const send = (amount: number) =>
-      api.request('POST', '/api/bets', {
+      app.api.request('POST', '/api/bets', {
         token: alice.token,
         body: {
           eventId: event.id,
@@ -358,13 +335,13 @@ describe('idempotency keys', () => {
 
     expect(reused.status).toBe(422);
     expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
-    expect((await api.wallet(alice.token)).frozenBalance).toBe(700);
+    expect((await app.api.wallet(alice.token)).frozenBalance).toBe(700);
   });
 
   it('keeps keys apart between users', async () => {
-    const [alice, bob] = [await api.newUser(), await api.newUser()];
-    const event = await api.newEvent(admin.token);
-    const bet = await api.placeBet(alice.token, event.id);
+    const [alice, bob] = [await app.api.newUser(), await app.api.newUser()];
+    const event = await app.api.newEvent(app.admin.token);
+    const bet = await app.api.placeBet(alice.token, event.id);
     const body = {
       eventId: event.id,
       creatorChoice: 'home',
@@ -372,12 +349,12 @@ describe('idempotency keys', () => {
       acceptorAmount: 700,
     };
 
-    const byAlice = await api.request('POST', '/api/bets', {
+    const byAlice = await app.api.request('POST', '/api/bets', {
       token: alice.token,
       body,
       headers: { 'idempotency-key': 'shared' },
     });
-    const byBob = await api.request('POST', '/api/bets', {
+    const byBob = await app.api.request('POST', '/api/bets', {
       token: bob.token,
       body,
       headers: { 'idempotency-key': 'shared' },

@@ -1,49 +1,24 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Api, type TestUser } from './support/api';
-import { startServer, type RunningServer } from './support/server';
-import { connect, refusedWith, type Listener } from './support/sockets';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from './support/suite';
+import { refusedWith } from './support/sockets';
 
-let server: RunningServer;
-let api: Api;
-let admin: TestUser;
-const sockets: Listener[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  api = new Api(server.url);
-  admin = await api.admin();
-});
-
-afterEach(() => {
-  while (sockets.length > 0) sockets.pop()!.close();
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
-
-async function listen(user: TestUser) {
-  const listener = await connect(server.url, user.token);
-  sockets.push(listener);
-
-  return listener;
-}
+const app = useTestApp({ checkBooks: false });
 
 describe('the socket handshake', () => {
   it('refuses a socket without a token', async () => {
-    expect(await refusedWith(server.url, {})).toBe(
+    expect(await refusedWith(app.server.url, {})).toBe(
       'Authentication error: Token required',
     );
   });
 
   it('refuses a forged or malformed token', async () => {
-    const user = await api.newUser();
+    const user = await app.api.newUser();
     const forged = `${user.token.slice(0, -4)}AAAA`;
 
-    expect(await refusedWith(server.url, { token: forged })).toBe(
+    expect(await refusedWith(app.server.url, { token: forged })).toBe(
       'Authentication error: Invalid token',
     );
-    expect(await refusedWith(server.url, { token: 'not-a-jwt' })).toBe(
+    expect(await refusedWith(app.server.url, { token: 'not-a-jwt' })).toBe(
       'Authentication error: Invalid token',
     );
   });
@@ -51,8 +26,8 @@ describe('the socket handshake', () => {
 
 describe('rooms', () => {
   it('let a socket join an existing event and refuse an unknown one', async () => {
-    const event = await api.newEvent(admin.token);
-    const socket = await listen(await api.newUser());
+    const event = await app.api.newEvent(app.admin.token);
+    const socket = await app.listen(await app.api.newUser());
 
     expect(await socket.joinEvent(event.id)).toEqual({ ok: true });
     expect(
@@ -65,17 +40,17 @@ describe('rooms', () => {
 
   it('deliver event pushes only to sockets in that event room', async () => {
     const [first, second] = [
-      await api.newEvent(admin.token),
-      await api.newEvent(admin.token),
+      await app.api.newEvent(app.admin.token),
+      await app.api.newEvent(app.admin.token),
     ];
-    const alice = await api.newUser();
-    const inFirst = await listen(alice);
-    const inSecond = await listen(await api.newUser());
+    const alice = await app.api.newUser();
+    const inFirst = await app.listen(alice);
+    const inSecond = await app.listen(await app.api.newUser());
     await inFirst.joinEvent(first.id);
     await inSecond.joinEvent(second.id);
 
-    const onSecond = await api.placeBet(alice.token, second.id);
-    const onFirst = await api.placeBet(alice.token, first.id);
+    const onSecond = await app.api.placeBet(alice.token, second.id);
+    const onFirst = await app.api.placeBet(alice.token, first.id);
 
     await inFirst.waitFor('new-bet', (p) => p.id === onFirst.id);
     await inSecond.waitFor('new-bet', (p) => p.id === onSecond.id);
@@ -85,17 +60,17 @@ describe('rooms', () => {
 
   it('stop event pushes after leave-event', async () => {
     const [left, kept] = [
-      await api.newEvent(admin.token),
-      await api.newEvent(admin.token),
+      await app.api.newEvent(app.admin.token),
+      await app.api.newEvent(app.admin.token),
     ];
-    const alice = await api.newUser();
-    const socket = await listen(alice);
+    const alice = await app.api.newUser();
+    const socket = await app.listen(alice);
     await socket.joinEvent(left.id);
     await socket.joinEvent(kept.id);
 
     await socket.socket.emitWithAck('leave-event', left.id);
-    const missed = await api.placeBet(alice.token, left.id);
-    const marker = await api.placeBet(alice.token, kept.id);
+    const missed = await app.api.placeBet(alice.token, left.id);
+    const marker = await app.api.placeBet(alice.token, kept.id);
     // Pushes are relayed in commit order: once the later bet's push is
     // here, the earlier one would have been too.
     await socket.waitFor('new-bet', (p) => p.id === marker.id);
@@ -106,16 +81,16 @@ describe('rooms', () => {
 
 describe('wallet pushes', () => {
   it('reach only the user whose money moved', async () => {
-    const [alice, bob] = [await api.newUser(), await api.newUser()];
-    const aliceSees = await listen(alice);
-    const bobSees = await listen(bob);
-    const event = await api.newEvent(admin.token);
+    const [alice, bob] = [await app.api.newUser(), await app.api.newUser()];
+    const aliceSees = await app.listen(alice);
+    const bobSees = await app.listen(bob);
+    const event = await app.api.newEvent(app.admin.token);
 
-    await api.placeBet(alice.token, event.id);
-    await api.post(
+    await app.api.placeBet(alice.token, event.id);
+    await app.api.post(
       '/api/admin/credit',
       { username: bob.username, amount: 2500 },
-      admin.token,
+      app.admin.token,
     );
 
     await aliceSees.waitFor('wallet-update', (p) => p.reason === 'bet_placed');

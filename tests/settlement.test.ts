@@ -1,46 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Api, type TestUser } from './support/api';
-import { startServer, type RunningServer } from './support/server';
-import { connect, type Listener } from './support/sockets';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from './support/suite';
 
-let server: RunningServer;
-let api: Api;
-let admin: TestUser;
-const sockets: Listener[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  api = new Api(server.url);
-  admin = await api.admin();
-});
-
-afterEach(async () => {
-  while (sockets.length > 0) sockets.pop()!.close();
-  await api.expectBooksBalanced(admin.token);
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
-
-async function listen(user: TestUser, eventId?: string) {
-  const listener = await connect(server.url, user.token);
-  sockets.push(listener);
-  if (eventId) await listener.joinEvent(eventId);
-
-  return listener;
-}
+const app = useTestApp();
 
 /** Alice offers `home` at 10.00 against 8.00 and Bob takes it. */
 async function matchedBet() {
-  const [alice, bob] = [await api.newUser('alice'), await api.newUser('bob')];
-  const event = await api.newEvent(admin.token);
-  const bet = await api.placeBet(alice.token, event.id, {
+  const [alice, bob] = [
+    await app.api.newUser('alice'),
+    await app.api.newUser('bob'),
+  ];
+  const event = await app.api.newEvent(app.admin.token);
+  const bet = await app.api.placeBet(alice.token, event.id, {
     creatorChoice: 'home',
     creatorAmount: 1000,
     acceptorAmount: 800,
   });
-  const taken = await api.post(
+  const taken = await app.api.post(
     `/api/bets/${bet.id}/accept`,
     undefined,
     bob.token,
@@ -53,14 +28,14 @@ async function matchedBet() {
 describe('registering a result', () => {
   it('pays the winner the loser stake and tells both of them', async () => {
     const { alice, bob, event, bet } = await matchedBet();
-    const aliceSees = await listen(alice);
-    const bobSees = await listen(bob);
-    const room = await listen(await api.newUser('watcher'), event.id);
+    const aliceSees = await app.listen(alice);
+    const bobSees = await app.listen(bob);
+    const room = await app.listen(await app.api.newUser('watcher'), event.id);
 
-    const response = await api.post(
+    const response = await app.api.post(
       `/api/events/${event.id}/result`,
       { result: 'home' },
-      admin.token,
+      app.admin.token,
     );
 
     expect(response.status).toBe(200);
@@ -69,12 +44,12 @@ describe('registering a result', () => {
       settledBets: 1,
       cancelledBets: 0,
     });
-    expect(await api.wallet(alice.token)).toEqual({
+    expect(await app.api.wallet(alice.token)).toEqual({
       balance: 100_800,
       availableBalance: 100_800,
       frozenBalance: 0,
     });
-    expect(await api.wallet(bob.token)).toEqual({
+    expect(await app.api.wallet(bob.token)).toEqual({
       balance: 99_200,
       availableBalance: 99_200,
       frozenBalance: 0,
@@ -117,15 +92,15 @@ describe('registering a result', () => {
   it('pays the taker when the result is anything but the creator choice', async () => {
     const { alice, bob, event } = await matchedBet();
 
-    await api.post(
+    await app.api.post(
       `/api/events/${event.id}/result`,
       { result: 'draw' },
-      admin.token,
+      app.admin.token,
     );
 
-    expect((await api.wallet(alice.token)).balance).toBe(99_000);
-    expect((await api.wallet(bob.token)).balance).toBe(101_000);
-    const mine = await api.get('/api/bets/mine', bob.token);
+    expect((await app.api.wallet(alice.token)).balance).toBe(99_000);
+    expect((await app.api.wallet(bob.token)).balance).toBe(101_000);
+    const mine = await app.api.get('/api/bets/mine', bob.token);
     expect(mine.body.items[0]).toMatchObject({
       status: 'settled',
       winnerId: bob.id,
@@ -133,19 +108,19 @@ describe('registering a result', () => {
   });
 
   it('cancels and refunds the offers nobody took', async () => {
-    const alice = await api.newUser();
-    const event = await api.newEvent(admin.token);
-    const bet = await api.placeBet(alice.token, event.id);
-    const aliceSees = await listen(alice);
+    const alice = await app.api.newUser();
+    const event = await app.api.newEvent(app.admin.token);
+    const bet = await app.api.placeBet(alice.token, event.id);
+    const aliceSees = await app.listen(alice);
 
-    const response = await api.post(
+    const response = await app.api.post(
       `/api/events/${event.id}/result`,
       { result: 'away' },
-      admin.token,
+      app.admin.token,
     );
 
     expect(response.body).toMatchObject({ settledBets: 0, cancelledBets: 1 });
-    expect(await api.wallet(alice.token)).toEqual({
+    expect(await app.api.wallet(alice.token)).toEqual({
       balance: 100_000,
       availableBalance: 100_000,
       frozenBalance: 0,
@@ -160,7 +135,11 @@ describe('registering a result', () => {
   it('refuses a second result and never pays twice', async () => {
     const { alice, bob, event } = await matchedBet();
     const send = (result: string) =>
-      api.post(`/api/events/${event.id}/result`, { result }, admin.token);
+      app.api.post(
+        `/api/events/${event.id}/result`,
+        { result },
+        app.admin.token,
+      );
 
     const results = await Promise.all([
       send('home'),
@@ -173,16 +152,16 @@ describe('registering a result', () => {
       expect(refused.body.error.code).toBe('EVENT_ALREADY_SETTLED');
     }
     const total =
-      (await api.wallet(alice.token)).balance +
-      (await api.wallet(bob.token)).balance;
+      (await app.api.wallet(alice.token)).balance +
+      (await app.api.wallet(bob.token)).balance;
     expect(total).toBe(200_000);
   });
 
   it('settles many bets between many users exactly', async () => {
     const users = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => api.newUser(`u${i}`)),
+      Array.from({ length: 6 }, (_, i) => app.api.newUser(`u${i}`)),
     );
-    const event = await api.newEvent(admin.token);
+    const event = await app.api.newEvent(app.admin.token);
     const expected = new Map(users.map((u) => [u.id, 100_000]));
     const choices = ['home', 'draw', 'away'];
 
@@ -194,12 +173,12 @@ describe('registering a result', () => {
         creatorAmount: 100 + i * 37,
         acceptorAmount: 150 + i * 11,
       };
-      const bet = await api.placeBet(creator.token, event.id, {
+      const bet = await app.api.placeBet(creator.token, event.id, {
         creatorChoice: choice,
         ...stakes,
       });
       if (taker.id === creator.id) continue;
-      await api.post(`/api/bets/${bet.id}/accept`, undefined, taker.token);
+      await app.api.post(`/api/bets/${bet.id}/accept`, undefined, taker.token);
 
       const creatorWins = choice === 'draw';
       const delta = creatorWins ? stakes.acceptorAmount : -stakes.creatorAmount;
@@ -207,14 +186,14 @@ describe('registering a result', () => {
       expected.set(taker.id, expected.get(taker.id)! - delta);
     }
 
-    await api.post(
+    await app.api.post(
       `/api/events/${event.id}/result`,
       { result: 'draw' },
-      admin.token,
+      app.admin.token,
     );
 
     for (const user of users) {
-      expect(await api.wallet(user.token)).toEqual({
+      expect(await app.api.wallet(user.token)).toEqual({
         balance: expected.get(user.id),
         availableBalance: expected.get(user.id),
         frozenBalance: 0,
@@ -226,18 +205,18 @@ describe('registering a result', () => {
 describe('cancelling an event', () => {
   it('voids matched bets and refunds both stakes', async () => {
     const { alice, bob, event, bet } = await matchedBet();
-    const bobSees = await listen(bob);
+    const bobSees = await app.listen(bob);
 
-    const response = await api.post(
+    const response = await app.api.post(
       `/api/events/${event.id}/cancel`,
       undefined,
-      admin.token,
+      app.admin.token,
     );
 
     expect(response.status).toBe(200);
     expect(response.body.event.status).toBe('cancelled');
     for (const user of [alice, bob]) {
-      expect(await api.wallet(user.token)).toEqual({
+      expect(await app.api.wallet(user.token)).toEqual({
         balance: 100_000,
         availableBalance: 100_000,
         frozenBalance: 0,
@@ -249,16 +228,16 @@ describe('cancelling an event', () => {
       isWinner: false,
       amount: 0,
     });
-    const again = await api.post(
+    const again = await app.api.post(
       `/api/events/${event.id}/cancel`,
       undefined,
-      admin.token,
+      app.admin.token,
     );
     expect(again.status).toBe(409);
-    const late = await api.post(
+    const late = await app.api.post(
       `/api/events/${event.id}/result`,
       { result: 'home' },
-      admin.token,
+      app.admin.token,
     );
     expect(late.status).toBe(409);
   });
@@ -267,13 +246,13 @@ describe('cancelling an event', () => {
 describe('the wallet history', () => {
   it('shows each movement with the balances after it', async () => {
     const { alice, event } = await matchedBet();
-    await api.post(
+    await app.api.post(
       `/api/events/${event.id}/result`,
       { result: 'home' },
-      admin.token,
+      app.admin.token,
     );
 
-    const history = await api.get('/api/wallet/transactions', alice.token);
+    const history = await app.api.get('/api/wallet/transactions', alice.token);
 
     const reasons = history.body.items.map((i: { reason: string }) => i.reason);
     expect(reasons).toEqual(['bet_won', 'bet_won', 'bet_placed', 'signup']);
@@ -291,18 +270,22 @@ describe('the wallet history', () => {
 
 describe('live event changes', () => {
   it('reach the event room and the lobby', async () => {
-    const event = await api.newEvent(admin.token);
-    const lobby = await listen(await api.newUser());
+    const event = await app.api.newEvent(app.admin.token);
+    const lobby = await app.listen(await app.api.newUser());
 
-    const started = await api.post(
+    const started = await app.api.post(
       `/api/events/${event.id}/start`,
       undefined,
-      admin.token,
+      app.admin.token,
     );
-    const scored = await api.request('PATCH', `/api/events/${event.id}/live`, {
-      token: admin.token,
-      body: { score: '2-1', clock: "67'" },
-    });
+    const scored = await app.api.request(
+      'PATCH',
+      `/api/events/${event.id}/live`,
+      {
+        token: app.admin.token,
+        body: { score: '2-1', clock: "67'" },
+      },
+    );
 
     expect(started.body.status).toBe('live');
     expect(scored.body).toMatchObject({
@@ -316,10 +299,10 @@ describe('live event changes', () => {
         (p) => p.eventId === event.id && p.score === '2-1',
       ),
     ).toMatchObject({ status: 'live', clock: "67'", info: null });
-    const again = await api.post(
+    const again = await app.api.post(
       `/api/events/${event.id}/start`,
       undefined,
-      admin.token,
+      app.admin.token,
     );
     expect(again.status).toBe(409);
   });

@@ -1,6 +1,6 @@
-import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
-import { Api, type ApiResponse, type TestUser } from './support/api';
-import { startServer, type RunningServer } from './support/server';
+import { describe, it, expect, beforeAll } from 'vitest';
+import type { ApiResponse, TestUser } from './support/api';
+import { useTestApp } from './support/suite';
 
 // Every case sends one bad request against the real server and checks two
 // things a user would notice: the answer explains itself with the right
@@ -8,24 +8,11 @@ import { startServer, type RunningServer } from './support/server';
 // created or altered). Each case gets a fresh bettor so a leak in one case
 // cannot hide in, or spill into, another.
 
-let server: RunningServer;
-let api: Api;
-let admin: TestUser;
+const app = useTestApp();
 let eventId: string;
 
 beforeAll(async () => {
-  server = await startServer();
-  api = new Api(server.url);
-  admin = await api.admin();
-  eventId = (await api.newEvent(admin.token)).id;
-});
-
-afterEach(async () => {
-  await api.expectBooksBalanced(admin.token);
-});
-
-afterAll(async () => {
-  await server?.stop();
+  eventId = (await app.api.newEvent(app.admin.token)).id;
 });
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -93,11 +80,11 @@ const eventPath = (suffix: string) => (fixture: Fixture) =>
 function tokenOf(c: Case, fixture: Fixture): string | undefined {
   if (c.as === 'nobody') return undefined;
 
-  return c.as === 'admin' ? admin.token : fixture.bettor.token;
+  return c.as === 'admin' ? app.admin.token : fixture.bettor.token;
 }
 
 function send(c: Case, fixture: Fixture): Promise<ApiResponse> {
-  return api.request(c.method, build(c.path, fixture), {
+  return app.api.request(c.method, build(c.path, fixture), {
     token: tokenOf(c, fixture),
     body: c.body === undefined ? undefined : build(c.body, fixture),
     raw: c.raw === undefined ? undefined : build(c.raw, fixture),
@@ -107,10 +94,10 @@ function send(c: Case, fixture: Fixture): Promise<ApiResponse> {
 /** Everything a bad request must leave as it was. */
 async function snapshot(bettor: TestUser) {
   const [wallet, mine, history, events] = await Promise.all([
-    api.wallet(bettor.token),
-    api.get('/api/bets/mine', bettor.token),
-    api.get('/api/wallet/transactions', bettor.token),
-    api.get('/api/events'),
+    app.api.wallet(bettor.token),
+    app.api.get('/api/bets/mine', bettor.token),
+    app.api.get('/api/wallet/transactions', bettor.token),
+    app.api.get('/api/events'),
   ]);
 
   return {
@@ -135,7 +122,7 @@ function expectExplainedRefusal(response: ApiResponse, c: Case) {
 }
 
 async function expectRefusedWithoutEffect(c: Case) {
-  const bettor = await api.newUser('val');
+  const bettor = await app.api.newUser('val');
   const fixture = { eventId, bettor };
   const before = await snapshot(bettor);
 
@@ -428,16 +415,16 @@ const anonymousCases: Case[] = [
 
 describe('placing a bet', () => {
   it('accepts the well-formed offer the bad ones are made from', async () => {
-    const bettor = await api.newUser('val');
+    const bettor = await app.api.newUser('val');
 
-    const response = await api.post(
+    const response = await app.api.post(
       '/api/bets',
       bet()({ eventId, bettor }),
       bettor.token,
     );
 
     expect(response.status, JSON.stringify(response.body)).toBe(201);
-    expect((await api.wallet(bettor.token)).frozenBalance).toBe(1000);
+    expect((await app.api.wallet(bettor.token)).frozenBalance).toBe(1000);
   });
 
   for (const c of betCases) {
@@ -460,31 +447,31 @@ describe('reading', () => {
 
 describe('admin actions', () => {
   it('accept the well-formed requests the bad ones are made from', async () => {
-    const bettor = await api.newUser('val');
-    const event = await api.newEvent(admin.token, {
+    const bettor = await app.api.newUser('val');
+    const event = await app.api.newEvent(app.admin.token, {
       streamUrl: '/streams/demo',
     });
     const fixture = { eventId: event.id, bettor };
 
-    const live = await api.request('PATCH', eventPath('/live')(fixture), {
-      token: admin.token,
+    const live = await app.api.request('PATCH', eventPath('/live')(fixture), {
+      token: app.admin.token,
       body: { score: '1-0' },
     });
-    const result = await api.post(
+    const result = await app.api.post(
       eventPath('/result')(fixture),
       { result: 'home' },
-      admin.token,
+      app.admin.token,
     );
-    const paid = await api.post(
+    const paid = await app.api.post(
       '/api/admin/credit',
       credit(500)(fixture),
-      admin.token,
+      app.admin.token,
     );
 
     expect(live.status, JSON.stringify(live.body)).toBe(200);
     expect(result.status, JSON.stringify(result.body)).toBe(200);
     expect(paid.status, JSON.stringify(paid.body)).toBe(200);
-    expect((await api.wallet(bettor.token)).availableBalance).toBe(100_500);
+    expect((await app.api.wallet(bettor.token)).availableBalance).toBe(100_500);
   });
 
   for (const c of adminCases) {
