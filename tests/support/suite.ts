@@ -36,7 +36,8 @@ export function useTestApp(
   });
 
   afterAll(async () => {
-    await app.server?.stop();
+    // A clean exit code means the graceful shutdown finished in time.
+    if (app.server) expect(await app.server.stop()).toBe(0);
   });
 
   app.listen = async (user, eventId) => {
