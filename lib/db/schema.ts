@@ -196,6 +196,16 @@ export const ledgerEntries = pgTable(
     index('ledger_from_idx').on(t.fromAccountId, t.id),
     index('ledger_to_idx').on(t.toAccountId, t.id),
     index('ledger_bet_idx').on(t.betId),
+    // Each side of a bet is frozen once and released once: a second
+    // acceptance or a second payout cannot commit, whatever the code does.
+    uniqueIndex('ledger_stake_frozen_once')
+      .on(t.betId, t.reason)
+      .where(sql`${t.reason} in ('bet_placed', 'bet_accepted')`),
+    uniqueIndex('ledger_stake_released_once')
+      .on(t.betId, t.fromAccountId)
+      .where(
+        sql`${t.reason} in ('bet_won', 'bet_lost', 'bet_void', 'bet_cancelled')`,
+      ),
     check('ledger_amount_positive', sql`${t.amount} > 0`),
     check(
       'ledger_distinct_accounts',

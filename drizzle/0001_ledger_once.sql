@@ -1,0 +1,2 @@
+CREATE UNIQUE INDEX "ledger_stake_frozen_once" ON "ledger_entries" USING btree ("bet_id","reason") WHERE "ledger_entries"."reason" in ('bet_placed', 'bet_accepted');--> statement-breakpoint
+CREATE UNIQUE INDEX "ledger_stake_released_once" ON "ledger_entries" USING btree ("bet_id","from_account_id") WHERE "ledger_entries"."reason" in ('bet_won', 'bet_lost', 'bet_void', 'bet_cancelled');
