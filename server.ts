@@ -7,6 +7,7 @@ import { ConfigError, parseConfig, type Config } from './lib/config';
 import { createLogger, type Logger } from './lib/log';
 import { createMemoryBus, createRedisBus, type Bus } from './lib/realtime/bus';
 import { attachSocketServer, startRelay } from './lib/realtime/socket-server';
+import { startOutboxRelay } from './lib/realtime/outbox-relay';
 import { createServices } from './lib/services';
 
 // The only entry point: config, database and migrations, bus, one HTTP
@@ -28,7 +29,14 @@ async function main(): Promise<void> {
   const database = await prepareDatabase(config, log);
   const bus = openBus(config, log);
   const tokens = loadTokenKeys(config);
-  const services = createServices({ config, database, bus, tokens, log });
+  const relay = startOutboxRelay({ database, bus, log });
+  const services = createServices({
+    config,
+    database,
+    tokens,
+    onPushesCommitted: relay.nudge,
+    busIsUp: bus.isUp,
+  });
   setAppContext({ config, services, log });
 
   const httpServer = createServer();
@@ -45,6 +53,7 @@ async function main(): Promise<void> {
   const io = attachSocketServer(httpServer, {
     verify: services.auth.verify,
     eventExists: services.events.exists,
+    replay: services.stream.replay,
     log,
   });
   startRelay(io, bus, log);
@@ -55,6 +64,7 @@ async function main(): Promise<void> {
 
   onShutdown(log, async () => {
     await closeHttp(httpServer, io);
+    await relay.stop();
     await bus.close();
     await nextApp.close();
     await database.close();

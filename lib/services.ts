@@ -14,9 +14,8 @@ import {
   type Session,
   type TokenKeys,
 } from './auth/tokens';
-import type { Logger } from './log';
-import type { Bus } from './realtime/bus';
-import type { BetStatus, EventStatus, Push } from './realtime/contract';
+import type { BetStatus, EventStatus, ResumeCursor } from './realtime/contract';
+import { currentSeq, replayMissed } from './realtime/replay';
 import type { NewBetInput, NewEventInput } from './validation';
 
 /**
@@ -29,31 +28,25 @@ export type Services = ReturnType<typeof createServices>;
 export interface ServiceDeps {
   config: Config;
   database: Database;
-  bus: Bus;
   tokens: TokenKeys;
-  log: Logger;
+  /** Called after a transaction that wrote pushes to the outbox. */
+  onPushesCommitted?: () => void;
+  /** Whether the bus reaches the other instances now. */
+  busIsUp?: () => boolean;
 }
 
 export function createServices(deps: ServiceDeps) {
-  const { config, database, bus, tokens, log } = deps;
+  const { config, database, tokens } = deps;
   const db = database.db;
 
-  // Publishing happens after commit and never fails the request: a lost
-  // push is repaired by the client's next snapshot, a lost commit is not.
-  const publish = (pushes: Push[]) => {
-    for (const push of pushes) {
-      bus.publish(push).catch((error: unknown) => {
-        log.error({ err: error, push: push.name }, 'publish failed');
-      });
-    }
-  };
-
+  // The pushes are already in the outbox, committed with the change; the
+  // relay publishes them, and a nudge only makes it do so at once.
   async function run<T>(
     idempotency: IdempotencyKey | undefined,
     work: (tx: typeof db, emit: Emit) => Promise<T>,
   ): Promise<T> {
     const result = await mutate(db, idempotency, work);
-    publish(result.pushes);
+    if (result.pushes.length > 0) deps.onPushesCommitted?.();
 
     return result.value;
   }
@@ -184,12 +177,17 @@ export function createServices(deps: ServiceDeps) {
         }),
     },
 
+    stream: {
+      replay: (cursor: ResumeCursor) => replayMissed(db, cursor),
+      currentSeq: () => currentSeq(db),
+    },
+
     async health() {
       const dbUp = await database
         .ping()
         .then(() => true)
         .catch(() => false);
-      const busUp = bus.isUp();
+      const busUp = deps.busIsUp?.() ?? true;
 
       return {
         status: dbUp && busUp ? ('ok' as const) : ('degraded' as const),

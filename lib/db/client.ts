@@ -22,6 +22,11 @@ export interface Database {
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /**
+   * Tries to become, or confirms this process still is, the one instance
+   * that runs singleton jobs (the outbox relay). PGlite has one process.
+   */
+  tryLead(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -30,6 +35,7 @@ const MIGRATIONS = path.join(process.cwd(), 'drizzle');
 // Any fixed number works; it only has to be the same in every instance so
 // that two servers starting together migrate one after the other.
 const MIGRATION_LOCK = 7_305_001;
+const LEADER_LOCK = 7_305_004;
 
 /** Opens PostgreSQL at `url`, or PGlite in `dataDir` when url is absent. */
 export function openDatabase(opts: {
@@ -45,6 +51,7 @@ export function openDatabase(opts: {
 function openPostgres(url: string, max: number): Database {
   const client = postgres(url, { max, onnotice: () => undefined });
   const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  const leadership = sessionLock(client, LEADER_LOCK);
 
   return {
     db,
@@ -65,7 +72,9 @@ function openPostgres(url: string, max: number): Database {
     async ping() {
       await client`select 1`;
     },
+    tryLead: leadership.tryHold,
     async close() {
+      await leadership.release();
       await client.end({ timeout: 5 });
     },
   };
@@ -89,8 +98,54 @@ function openPglite(dataDir: string): Database {
     async ping() {
       await client.query('select 1');
     },
+    tryLead: async () => true,
     async close() {
       await client.close();
+    },
+  };
+}
+
+/**
+ * A session-level advisory lock held on a connection of its own: it is
+ * released when this process lets go or its connection dies, so another
+ * instance can take over.
+ */
+function sessionLock(client: postgres.Sql, key: number) {
+  let held: postgres.ReservedSql | null = null;
+
+  async function confirm(connection: postgres.ReservedSql) {
+    try {
+      await connection`select 1`;
+      return true;
+    } catch {
+      // The connection died and the lock with it.
+      held = null;
+      return false;
+    }
+  }
+
+  return {
+    async tryHold(): Promise<boolean> {
+      if (held) return confirm(held);
+
+      const connection = await client.reserve();
+      const [row] = await connection<[{ ok: boolean }]>`
+        select pg_try_advisory_lock(${key}) as ok`;
+      if (row?.ok) {
+        held = connection;
+        return true;
+      }
+
+      connection.release();
+      return false;
+    },
+    async release(): Promise<void> {
+      const connection = held;
+      held = null;
+      if (!connection) return;
+
+      await connection`select pg_advisory_unlock(${key})`.catch(() => null);
+      connection.release();
     },
   };
 }

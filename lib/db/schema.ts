@@ -4,6 +4,7 @@ import {
   bigserial,
   check,
   index,
+  pgSequence,
   pgTable,
   text,
   timestamp,
@@ -235,6 +236,42 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [uniqueIndex('idempotency_user_key').on(t.userId, t.key)],
 );
+
+/**
+ * Transactional outbox: every push is a row written in the transaction of
+ * the change it reports. The relay publishes rows in id order and stamps
+ * each with `seq` from `push_seq` as it does, so seq grows in the order
+ * clients receive pushes even when transactions commit out of id order.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    name: text('name').notNull(),
+    rooms: text('rooms').array().notNull(),
+    payload: text('payload').notNull(),
+    seq: bigint('seq', { mode: 'number' }),
+    createdAt: createdAt(),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('outbox_seq_key').on(t.seq),
+    index('outbox_unpublished_idx')
+      .on(t.id)
+      .where(sql`${t.seq} is null`),
+    index('outbox_rooms_idx').using('gin', t.rooms),
+  ],
+);
+
+export const pushSeq = pgSequence('push_seq');
+
+/** The highest seq pruned from the outbox: older cursors cannot resume. */
+export const outboxWatermark = pgTable('outbox_watermark', {
+  id: text('id').primaryKey().default('outbox'),
+  prunedThrough: bigint('pruned_through', { mode: 'number' })
+    .notNull()
+    .default(0),
+});
 
 export type UserRow = typeof users.$inferSelect;
 export type EventRow = typeof events.$inferSelect;

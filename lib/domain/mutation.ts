@@ -11,7 +11,7 @@ export interface IdempotencyKey {
 
 export interface MutationResult<T> {
   value: T;
-  /** Pushes to publish now that the transaction has committed. */
+  /** The pushes the transaction wrote to the outbox. */
   pushes: Push[];
   /** True when the value is the stored first answer to a repeated key. */
   replayed: boolean;
@@ -41,6 +41,7 @@ export async function mutate<T>(
     const value = await work(tx, (push) => pushes.push(push));
 
     if (idempotency) await storeAnswer(tx, idempotency, value);
+    await writeOutbox(tx, pushes);
 
     return { value };
   });
@@ -49,9 +50,31 @@ export async function mutate<T>(
     return { value: outcome.replay as T, pushes: [], replayed: true };
   }
 
-  stampCommitTime(pushes);
-
   return { value: outcome.value, pushes, replayed: false };
+}
+
+/**
+ * Writes the pushes into the outbox in the same transaction as the change
+ * they report: they are published if and only if the change commits.
+ */
+async function writeOutbox(tx: Db, pushes: Push[]): Promise<void> {
+  if (pushes.length === 0) return;
+
+  const now = Date.now();
+  for (const push of pushes) push.payload.timestamp = now;
+
+  // One JSON parameter whatever the count: a settlement can write more
+  // rows than a statement may have parameters.
+  const rows = pushes.map((push) => ({
+    n: push.name,
+    r: push.rooms,
+    p: JSON.stringify(push.payload),
+  }));
+
+  await tx.execute(sql`
+    insert into outbox (name, rooms, payload)
+    select e->>'n', array(select json_array_elements_text(e->'r')), e->>'p'
+    from json_array_elements(${JSON.stringify(rows)}::json) e`);
 }
 
 // Returns the stored answer when the key was used before, or undefined
@@ -95,10 +118,4 @@ async function storeAnswer(
   await tx.execute(sql`
     update idempotency_keys set response = ${JSON.stringify(value)}
     where user_id = ${idem.userId} and key = ${idem.key}`);
-}
-
-function stampCommitTime(pushes: Push[]): void {
-  const now = Date.now();
-
-  for (const push of pushes) push.payload.timestamp = now;
 }

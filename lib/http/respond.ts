@@ -41,3 +41,14 @@ export function errorResponse(error: unknown): Response {
     500,
   );
 }
+
+/**
+ * Answers a snapshot with the stream position it reflects. The position
+ * is read before the data, so every push up to it is in the snapshot.
+ */
+export async function snapshot(read: () => Promise<unknown>) {
+  const seq = await appContext().services.stream.currentSeq();
+  const body = await read();
+
+  return json(body, 200, { 'x-stream-seq': String(seq) });
+}

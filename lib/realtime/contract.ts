@@ -20,6 +20,12 @@ export type WalletReason =
 interface Stamped {
   /** Milliseconds since the epoch when the change committed. */
   timestamp: number;
+  /**
+   * Position in the stream of pushes, stamped by the relay as it
+   * publishes: it grows in delivery order, per room and overall. A client
+   * ignores a push whose seq it has already passed in that room.
+   */
+  seq?: number;
 }
 
 export interface NewBetPush extends Stamped {
@@ -99,9 +105,23 @@ export interface ServerToClientEvents {
 
 export type JoinAck = { ok: true } | { ok: false; error: string };
 
+/** The last seq a client applied, per room it wants to resume. */
+export type ResumeCursor = Record<string, number>;
+
+export type ResumeAck =
+  | {
+      ok: true;
+      /** What the client missed, oldest first, with their seq. */
+      pushes: PushMessage[];
+      /** Rooms whose gap is older than the outbox keeps: reload them. */
+      stale: string[];
+    }
+  | { ok: false; error: string };
+
 export interface ClientToServerEvents {
   'join-event': (eventId: string, ack?: (reply: JoinAck) => void) => void;
   'leave-event': (eventId: string, ack?: (reply: JoinAck) => void) => void;
+  resume: (cursor: ResumeCursor, ack: (reply: ResumeAck) => void) => void;
 }
 
 export interface SocketData {
@@ -115,6 +135,11 @@ export type PushName = keyof ServerToClientEvents;
 export type PushPayload<N extends PushName> = Parameters<
   ServerToClientEvents[N]
 >[0];
+
+/** A push as a client receives it: the event name and its payload. */
+export type PushMessage = {
+  [N in PushName]: { name: N; payload: PushPayload<N> };
+}[PushName];
 
 /** One push to deliver: which event, to which rooms, with what payload. */
 export type Push = {
@@ -139,6 +164,24 @@ export const CHANNELS = [
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
+
+/**
+ * The rooms a push goes to, derived from its payload alone, so the client
+ * knows which room's seq a push advances without being told.
+ */
+export function roomsOf(push: PushMessage, userId: string): string[] {
+  switch (push.name) {
+    case 'new-bet':
+    case 'bet-update':
+      return [rooms.event(push.payload.eventId)];
+    case 'event-update':
+    case 'event-result':
+      return [rooms.event(push.payload.eventId), rooms.global];
+    case 'wallet-update':
+    case 'bet-resolved':
+      return [rooms.user(userId)];
+  }
+}
 
 export const rooms = {
   user: (userId: string) => `user:${userId}`,

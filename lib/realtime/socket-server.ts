@@ -5,10 +5,13 @@ import { z } from 'zod';
 import type { Session } from '@/lib/auth/tokens';
 import type { Logger } from '@/lib/log';
 import type { Bus } from './bus';
+import type { Replay } from './replay';
 import {
   rooms,
   type ClientToServerEvents,
   type JoinAck,
+  type ResumeAck,
+  type ResumeCursor,
   type ServerToClientEvents,
   type SocketData,
 } from './contract';
@@ -26,10 +29,17 @@ export interface SocketDeps {
   verify(token: string): Promise<Session | null>;
   /** Throws when no event has this id. */
   eventExists(eventId: string): Promise<void>;
+  /** What the rooms in `cursor` missed since those seqs. */
+  replay(cursor: ResumeCursor): Promise<Replay>;
   log: Logger;
 }
 
 const EventIdSchema = z.string().min(1).max(64);
+const CursorSchema = z
+  .record(z.string().max(80), z.number().int().min(0))
+  .refine((cursor) => Object.keys(cursor).length <= 50, {
+    error: 'at most 50 rooms',
+  });
 const BAD_ID = 'eventId must be an event id string.';
 
 /**
@@ -79,6 +89,11 @@ export function attachSocketServer(
       }
     });
 
+    socket.on('resume', async (cursor, ack) => {
+      if (typeof ack !== 'function') return;
+      ack(await resume(deps, socket.data, cursor));
+    });
+
     socket.on('disconnect', (reason) => {
       debug('disconnect %s user=%s reason=%s', socket.id, userId, reason);
     });
@@ -97,6 +112,43 @@ async function joinEvent(deps: SocketDeps, eventId: unknown): Promise<JoinAck> {
   } catch {
     return { ok: false, error: 'There is no such event.' };
   }
+}
+
+// Replays only rooms this socket may be in: its own user room, the global
+// room and rooms of events that exist.
+async function resume(
+  deps: SocketDeps,
+  session: SocketData,
+  cursor: unknown,
+): Promise<ResumeAck> {
+  const parsed = CursorSchema.safeParse(cursor);
+  if (!parsed.success) return { ok: false, error: 'Bad resume cursor.' };
+
+  for (const room of Object.keys(parsed.data)) {
+    if (!(await mayJoin(deps, session, room))) {
+      return { ok: false, error: `Not allowed in ${room}.` };
+    }
+  }
+
+  try {
+    return { ok: true, ...(await deps.replay(parsed.data)) };
+  } catch (error) {
+    deps.log.error({ err: error }, 'replay failed');
+    return { ok: false, error: 'Could not replay; reload instead.' };
+  }
+}
+
+async function mayJoin(
+  deps: SocketDeps,
+  session: SocketData,
+  room: string,
+): Promise<boolean> {
+  if (room === rooms.global || room === rooms.user(session.userId)) {
+    return true;
+  }
+  if (!room.startsWith('event:')) return false;
+
+  return (await joinEvent(deps, room.slice('event:'.length))).ok;
 }
 
 // The token comes from the handshake's auth payload; a browser on this

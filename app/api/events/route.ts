@@ -4,7 +4,7 @@ import { appContext } from '@/lib/app-context';
 import { requireAdmin } from '@/lib/http/auth';
 import { idempotencyKey, readBody, readQuery } from '@/lib/http/body';
 import { route } from '@/lib/http/handler';
-import { json } from '@/lib/http/respond';
+import { json, snapshot } from '@/lib/http/respond';
 import { EventStatusSchema, NewEventSchema } from '@/lib/validation';
 
 const ListQuery = z.object({ status: EventStatusSchema.optional() });
@@ -13,7 +13,9 @@ const ListQuery = z.object({ status: EventStatusSchema.optional() });
 export const GET = route(async (request: NextRequest) => {
   const { status } = readQuery(request, ListQuery);
 
-  return json({ items: await appContext().services.events.list(status) });
+  return snapshot(async () => ({
+    items: await appContext().services.events.list(status),
+  }));
 });
 
 // POST /api/events (admin): creates a scheduled event.

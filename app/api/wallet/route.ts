@@ -2,11 +2,11 @@ import type { NextRequest } from 'next/server';
 import { appContext } from '@/lib/app-context';
 import { requireUser } from '@/lib/http/auth';
 import { route } from '@/lib/http/handler';
-import { json } from '@/lib/http/respond';
+import { snapshot } from '@/lib/http/respond';
 
 // GET /api/wallet: balance, available and frozen, in cents.
 export const GET = route(async (request: NextRequest) => {
   const session = await requireUser(request);
 
-  return json(await appContext().services.wallet.get(session.userId));
+  return snapshot(() => appContext().services.wallet.get(session.userId));
 });

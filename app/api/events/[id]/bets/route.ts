@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { appContext } from '@/lib/app-context';
 import { readQuery } from '@/lib/http/body';
 import { route } from '@/lib/http/handler';
-import { json } from '@/lib/http/respond';
+import { snapshot } from '@/lib/http/respond';
 import { BetStatusSchema } from '@/lib/validation';
 
 const ListQuery = z.object({ status: BetStatusSchema.optional() });
@@ -13,8 +13,8 @@ export const GET = route<{ id: string }>(
   async (request: NextRequest, { params }) => {
     const { id } = await params;
     const { status } = readQuery(request, ListQuery);
-    const items = await appContext().services.bets.listForEvent(id, status);
-
-    return json({ items });
+    return snapshot(async () => ({
+      items: await appContext().services.bets.listForEvent(id, status),
+    }));
   },
 );
