@@ -1,22 +1,15 @@
+import type { Metadata } from 'next';
+import { Lobby } from '@/components/lobby';
 import { appContext } from '@/lib/app-context';
 
 export const dynamic = 'force-dynamic';
 
-// TODO(ui): replace this list with the live lobby once the bettor's UI
-// lands; it only proves the server renders from the shared context.
+export const metadata: Metadata = {
+  title: { absolute: 'Live Bets · Live and upcoming events' },
+};
+
 export default async function LobbyPage() {
   const events = await appContext().services.events.list();
 
-  return (
-    <main>
-      <h1>Live Bets</h1>
-      <ul>
-        {events.map((event) => (
-          <li key={event.id}>
-            {event.name} ({event.status})
-          </li>
-        ))}
-      </ul>
-    </main>
-  );
+  return <Lobby initial={events} />;
 }

@@ -14,10 +14,10 @@ export function Providers(props: {
 }) {
   return (
     <AuthProvider user={props.user} token={props.token}>
-      <SocketProvider token={props.token}>
+      <SocketProvider token={props.token} userId={props.user?.id}>
         {props.children}
         <ConnectionToasts />
-        <Toaster position="bottom-right" toastOptions={{ duration: 5000 }} />
+        <Toaster position="top-center" toastOptions={{ duration: 5000 }} />
       </SocketProvider>
     </AuthProvider>
   );

@@ -22,8 +22,8 @@ export function useBets(eventId: string, initial: BetView[] | null = null) {
   );
   const [freshIds, setFreshIds] = useState<ReadonlySet<string>>(new Set());
 
-  const onSnapshot = useCallback((data: { items: BetView[] }) => {
-    setState(betsFromSnapshot(data.items));
+  const onSnapshot = useCallback((data: { items: BetView[] }, seq: number) => {
+    setState(betsFromSnapshot(data.items, seq));
   }, []);
   const reload = useSnapshot(`/api/events/${eventId}/bets`, onSnapshot, {
     skipFirst: initial !== null,

@@ -15,18 +15,12 @@ import { useEventRoom, useSocketEvent } from './use-socket';
  * `event-result` pushes. Mounting it also joins the event's room.
  */
 export function useEventLive(eventId: string, initial: EventView | null) {
-  const [state, setState] = useState<EventState>({
-    event: initial,
-    asOf: 0,
-  });
+  const [state, setState] = useState<EventState>({ event: initial, seq: 0 });
 
   useEventRoom(eventId);
 
-  const onSnapshot = useCallback((event: EventView) => {
-    setState((current) => ({
-      event,
-      asOf: Math.max(current.asOf, Date.parse(event.updatedAt)),
-    }));
+  const onSnapshot = useCallback((event: EventView, seq: number) => {
+    setState({ event, seq });
   }, []);
   useSnapshot(`/api/events/${eventId}`, onSnapshot, {
     skipFirst: initial !== null,

@@ -1,17 +1,18 @@
 'use client';
 
 import { useCallback, useEffect, useRef } from 'react';
-import { apiFetch } from '@/lib/client/api';
-import { useReconnect } from './use-socket';
+import { fetchSnapshot } from '@/lib/client/api';
+import { useStreamSynced } from './use-socket';
 
 /**
- * Loads `path` now (unless the server already rendered it), again after
- * every reconnect, and whenever `reloadKey` changes, handing each answer
- * to `onLoad`. Answers that arrive after a newer request are dropped.
+ * Loads `path` now (unless the server already rendered it) and again
+ * each time the stream is synced (connect, reconnect, a room joined),
+ * handing each answer to `onLoad` with the stream
+ * seq it reflects. Answers that arrive after a newer request are dropped.
  */
 export function useSnapshot<T>(
   path: string | null,
-  onLoad: (data: T) => void,
+  onLoad: (data: T, seq: number) => void,
   opts: { skipFirst?: boolean } = {},
 ): () => void {
   const latest = useRef(onLoad);
@@ -26,9 +27,9 @@ export function useSnapshot<T>(
     if (!path) return;
     const mine = ++generation.current;
 
-    apiFetch<T>(path)
-      .then((data) => {
-        if (mine === generation.current) latest.current(data);
+    fetchSnapshot<T>(path)
+      .then(({ data, seq }) => {
+        if (mine === generation.current) latest.current(data, seq);
       })
       .catch(() => {
         // The socket status shows the outage; the next reconnect retries.
@@ -43,7 +44,7 @@ export function useSnapshot<T>(
     reload();
   }, [reload]);
 
-  useReconnect(reload);
+  useStreamSynced(reload);
 
   return reload;
 }

@@ -10,11 +10,14 @@ import {
   type ReactNode,
 } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type {
-  ClientToServerEvents,
-  PushName,
-  PushPayload,
-  ServerToClientEvents,
+import { StreamCursor } from '@/lib/client/stream-cursor';
+import {
+  rooms,
+  type ClientToServerEvents,
+  type PushMessage,
+  type PushName,
+  type PushPayload,
+  type ServerToClientEvents,
 } from '@/lib/realtime/contract';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -30,8 +33,13 @@ export interface SocketApi {
   /** Joins an event room, counted: it is left when the last user leaves. */
   joinRoom(eventId: string): void;
   leaveRoom(eventId: string): void;
-  /** Runs after every reconnect, once the rooms are joined again. */
-  onReconnect(handler: () => void): () => void;
+  /**
+   * Runs whenever pushes may have been missed and are now flowing again:
+   * after each connect or reconnect once the rooms are joined (and the
+   * replay applied), and after a room is newly joined. Snapshot hooks
+   * reload here, which closes the seam between a snapshot and the stream.
+   */
+  onSynced(handler: () => void): () => void;
 }
 
 export interface SocketStatus {
@@ -49,7 +57,7 @@ export const RECONNECTION = {
   timeout: 20_000,
 } as const;
 
-const ApiContext = createContext<SocketApi | null>(null);
+const SocketApiContext = createContext<SocketApi | null>(null);
 const StatusContext = createContext<SocketStatus>({
   isConnected: false,
   error: null,
@@ -62,11 +70,12 @@ const StatusContext = createContext<SocketStatus>({
  */
 export function SocketProvider(props: {
   token: string | null;
+  userId?: string;
   url?: string;
   children: ReactNode;
 }) {
   const hub = useRef<SocketHub | null>(null);
-  hub.current ??= new SocketHub();
+  hub.current ??= new SocketHub(props.userId);
   const [status, setStatus] = useState<SocketStatus>({
     isConnected: false,
     error: null,
@@ -86,17 +95,17 @@ export function SocketProvider(props: {
   const api = useMemo(() => hub.current!.api(), []);
 
   return (
-    <ApiContext.Provider value={api}>
+    <SocketApiContext.Provider value={api}>
       <StatusContext.Provider value={status}>
         {props.children}
       </StatusContext.Provider>
-    </ApiContext.Provider>
+    </SocketApiContext.Provider>
   );
 }
 
 /** The socket API plus its connection status. */
 export function useSocket(): SocketApi & SocketStatus {
-  const api = useContext(ApiContext);
+  const api = useContext(SocketApiContext);
   const status = useContext(StatusContext);
   if (!api) throw new Error('useSocket needs a SocketProvider above it');
 
@@ -116,7 +125,7 @@ export function useSocketEvent<N extends PushName>(
   name: N,
   handler: Handler<N>,
 ): void {
-  const api = useContext(ApiContext);
+  const api = useContext(SocketApiContext);
   const latest = useRef(handler);
 
   useEffect(() => {
@@ -130,9 +139,9 @@ export function useSocketEvent<N extends PushName>(
   }, [api, name]);
 }
 
-/** Runs `handler` after each reconnect (not the first connect). */
-export function useReconnect(handler: () => void): void {
-  const api = useContext(ApiContext);
+/** Runs `handler` each time the stream is synced (see `onSynced`). */
+export function useStreamSynced(handler: () => void): void {
+  const api = useContext(SocketApiContext);
   const latest = useRef(handler);
 
   useEffect(() => {
@@ -142,13 +151,13 @@ export function useReconnect(handler: () => void): void {
   useEffect(() => {
     if (!api) return undefined;
 
-    return api.onReconnect(() => latest.current());
+    return api.onSynced(() => latest.current());
   }, [api]);
 }
 
 /** Joins `event:<id>` while the calling component is mounted. */
 export function useEventRoom(eventId: string): void {
-  const api = useContext(ApiContext);
+  const api = useContext(SocketApiContext);
 
   useEffect(() => {
     if (!api) return undefined;
@@ -160,13 +169,22 @@ export function useEventRoom(eventId: string): void {
 
 /**
  * The registry behind the provider: handlers by push name, rooms with a
- * count of users, and the socket currently attached (if any).
+ * count of users, the stream position per room, and the socket currently
+ * attached (if any). After a reconnect it asks the server for what it
+ * missed and holds live pushes back until that replay is applied, so
+ * pushes reach the handlers once each and in order.
  */
 export class SocketHub {
   private socket: ClientSocket | null = null;
   private readonly handlers = new Map<PushName, Set<Handler<PushName>>>();
   private readonly rooms = new Map<string, number>();
-  private readonly reconnectHandlers = new Set<() => void>();
+  private readonly syncedHandlers = new Set<() => void>();
+  private readonly cursor: StreamCursor;
+  private held: PushMessage[] | null = null;
+
+  constructor(private readonly userId = '') {
+    this.cursor = new StreamCursor(userId);
+  }
 
   /** Wires a socket in; returns the function that tears it down. */
   attach(
@@ -176,19 +194,20 @@ export class SocketHub {
     this.socket = socket;
     let connectedBefore = false;
 
-    const dispatch = (name: PushName, payload: unknown) => {
-      const handlers = this.handlers.get(name) ?? [];
-      for (const handler of handlers) handler(payload as PushPayload<never>);
+    const receive = (name: PushName, payload: unknown) => {
+      const push = { name, payload } as PushMessage;
+      if (this.held) this.held.push(push);
+      else this.deliver(push);
     };
-    socket.onAny(dispatch);
+    socket.onAny(receive);
 
     socket.on('connect', () => {
       setStatus({ isConnected: true, error: null });
-      for (const eventId of this.rooms.keys()) this.sendJoin(eventId);
-      if (connectedBefore) {
-        for (const handler of this.reconnectHandlers) handler();
-      }
+      const ready = connectedBefore
+        ? this.resume(socket)
+        : Promise.all([...this.rooms.keys()].map((id) => this.sendJoin(id)));
       connectedBefore = true;
+      void ready.then(() => this.synced());
     });
     socket.on('disconnect', () => {
       setStatus({ isConnected: false, error: null });
@@ -198,11 +217,49 @@ export class SocketHub {
     });
 
     return () => {
-      socket.offAny(dispatch);
+      socket.offAny(receive);
       socket.disconnect();
       if (this.socket === socket) this.socket = null;
       setStatus({ isConnected: false, error: null });
     };
+  }
+
+  private deliver(push: PushMessage): void {
+    if (!this.cursor.accept(push)) return;
+
+    for (const handler of this.handlers.get(push.name) ?? []) {
+      handler(push.payload as PushPayload<never>);
+    }
+  }
+
+  private synced(): void {
+    for (const handler of this.syncedHandlers) handler();
+  }
+
+  // Rooms with a position resume (the server joins them and replays what
+  // they missed); rooms without one are joined afresh. Live pushes wait
+  // until the replay is applied, so everything arrives once and in order.
+  private async resume(socket: ClientSocket): Promise<void> {
+    const eventRooms = [...this.rooms.keys()].map(rooms.event);
+    const all = [rooms.user(this.userId), rooms.global, ...eventRooms];
+    const cursor = this.cursor.cursorFor(all);
+    const fresh = [...this.rooms.keys()].filter(
+      (eventId) => !(rooms.event(eventId) in cursor),
+    );
+
+    this.held = [];
+    const [reply] = await Promise.all([
+      socket
+        .timeout(RECONNECTION.timeout)
+        .emitWithAck('resume', cursor)
+        .catch(() => null),
+      ...fresh.map((eventId) => this.sendJoin(eventId)),
+    ]);
+    const held = this.held ?? [];
+    this.held = null;
+
+    if (reply?.ok) for (const push of reply.pushes) this.deliver(push);
+    for (const push of held) this.deliver(push);
   }
 
   handlerCount(name: PushName): number {
@@ -224,9 +281,9 @@ export class SocketHub {
         )) as ClientSocket['emit'],
       joinRoom: (eventId) => this.joinRoom(eventId),
       leaveRoom: (eventId) => this.leaveRoom(eventId),
-      onReconnect: (handler) => {
-        this.reconnectHandlers.add(handler);
-        return () => this.reconnectHandlers.delete(handler);
+      onSynced: (handler) => {
+        this.syncedHandlers.add(handler);
+        return () => this.syncedHandlers.delete(handler);
       },
     };
   }
@@ -246,7 +303,9 @@ export class SocketHub {
   private joinRoom(eventId: string): void {
     const count = this.rooms.get(eventId) ?? 0;
     this.rooms.set(eventId, count + 1);
-    if (count === 0) this.sendJoin(eventId);
+    if (count === 0 && this.socket?.connected) {
+      void this.sendJoin(eventId).then(() => this.synced());
+    }
   }
 
   private leaveRoom(eventId: string): void {
@@ -260,7 +319,11 @@ export class SocketHub {
     if (this.socket?.connected) this.socket.emit('leave-event', eventId);
   }
 
-  private sendJoin(eventId: string): void {
-    if (this.socket?.connected) this.socket.emit('join-event', eventId);
+  /** Joins an event room; resolves when the server has (or gave up). */
+  private async sendJoin(eventId: string): Promise<void> {
+    await this.socket
+      ?.timeout(RECONNECTION.timeout)
+      .emitWithAck('join-event', eventId)
+      .catch(() => null);
   }
 }

@@ -10,20 +10,19 @@ import { useSocketEvent } from './use-socket';
 
 /**
  * The signed-in user's wallet: the server snapshot, then every
- * `wallet-update`, reloaded after each reconnect. `lastDelta` is the most
+ * `wallet-update`, reloaded after each reconnect. `lastChange` is the most
  * recent change, for the animation.
  */
 export function useWallet(initial: Wallet | null = null) {
   const { user } = useAuth();
   const [state, setState] = useState<WalletState>({
     wallet: initial,
-    asOf: 0,
+    seq: 0,
   });
   const [lastChange, setLastChange] = useState<WalletUpdatePush | null>(null);
 
-  const onSnapshot = useCallback((wallet: Wallet) => {
-    // A snapshot is as new as the moment it was read.
-    setState({ wallet, asOf: Date.now() - 1 });
+  const onSnapshot = useCallback((wallet: Wallet, seq: number) => {
+    setState({ wallet, seq });
   }, []);
   const reload = useSnapshot(user ? '/api/wallet' : null, onSnapshot, {
     skipFirst: initial !== null,
@@ -31,7 +30,7 @@ export function useWallet(initial: Wallet | null = null) {
 
   useSocketEvent('wallet-update', (push) => {
     setState((current) => applyWalletUpdate(current, push));
-    setLastChange(push);
+    if (push.seq === undefined || push.seq > state.seq) setLastChange(push);
   });
 
   return { wallet: state.wallet, lastChange, reload };

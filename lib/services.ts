@@ -142,7 +142,7 @@ export function createServices(deps: ServiceDeps) {
           ) {
             throw new AppError(
               'VALIDATION_ERROR',
-              `Stakes may be at most ${config.MAX_STAKE_CENTS} cents.`,
+              `Stakes may be at most ${(config.MAX_STAKE_CENTS / 100).toFixed(2)}.`,
             );
           }
 

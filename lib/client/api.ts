@@ -42,6 +42,29 @@ export async function apiFetch<T>(
   return readAnswer<T>(response);
 }
 
+/**
+ * GETs a snapshot with the stream position it reflects (the
+ * `x-stream-seq` header), so pushes it already shows can be dropped.
+ */
+export async function fetchSnapshot<T>(
+  path: string,
+): Promise<{ data: T; seq: number }> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'You seem to be offline. Try again.');
+  }
+
+  const seq = Number(response.headers.get('x-stream-seq') ?? 0);
+  const data = await readAnswer<T>(response);
+
+  return { data, seq: Number.isSafeInteger(seq) ? seq : 0 };
+}
+
 async function readAnswer<T>(response: Response): Promise<T> {
   const text = await response.text();
   const body: unknown = text ? JSON.parse(text) : undefined;

@@ -10,9 +10,19 @@ import type {
   WalletUpdatePush,
 } from '@/lib/realtime/contract';
 
-// Pure functions that apply pushes on top of an HTTP snapshot. A push may
-// arrive twice, or after a newer snapshot, or before the offer it updates:
-// none of these may move a bet backwards or lose a change.
+// Pure functions that apply pushes on top of an HTTP snapshot. Each state
+// remembers the stream seq its snapshot reflects; a push at or below it is
+// already in the snapshot. A push may also arrive twice, or before the
+// offer it updates: none of these may move a bet backwards or lose a
+// change.
+
+/** True when the state already reflects this push. */
+function isOld(state: { seq: number }, push: { seq?: number }): boolean {
+  return push.seq !== undefined && push.seq <= state.seq;
+}
+
+const nextSeq = (state: { seq: number }, push: { seq?: number }) =>
+  Math.max(state.seq, push.seq ?? 0);
 
 export type { BetView, EventView, Wallet };
 
@@ -29,10 +39,11 @@ export interface BetsState {
   bets: BetView[];
   /** Updates that arrived before the offer they belong to. */
   early: Record<string, BetUpdatePush>;
+  seq: number;
 }
 
-export function betsFromSnapshot(bets: BetView[]): BetsState {
-  return { bets: sortNewestFirst(bets), early: {} };
+export function betsFromSnapshot(bets: BetView[], seq = 0): BetsState {
+  return { bets: sortNewestFirst(bets), early: {}, seq };
 }
 
 function sortNewestFirst(bets: BetView[]): BetView[] {
@@ -40,6 +51,7 @@ function sortNewestFirst(bets: BetView[]): BetView[] {
 }
 
 export function applyNewBet(state: BetsState, push: NewBetPush): BetsState {
+  if (isOld(state, push)) return state;
   if (state.bets.some((bet) => bet.id === push.id)) return state;
 
   const bet: BetView = {
@@ -62,17 +74,24 @@ export function applyNewBet(state: BetsState, push: NewBetPush): BetsState {
   const { [push.id]: _applied, ...rest } = state.early;
   const merged = early ? updateBet(bet, early) : bet;
 
-  return { bets: [merged, ...state.bets], early: rest };
+  return {
+    bets: [merged, ...state.bets],
+    early: rest,
+    seq: nextSeq(state, push),
+  };
 }
 
 export function applyBetUpdate(
   state: BetsState,
   push: BetUpdatePush,
 ): BetsState {
+  if (isOld(state, push)) return state;
+
   const known = state.bets.some((bet) => bet.id === push.id);
+  const seq = nextSeq(state, push);
 
   if (!known) {
-    return { ...state, early: { ...state.early, [push.id]: push } };
+    return { ...state, early: { ...state.early, [push.id]: push }, seq };
   }
 
   return {
@@ -80,6 +99,7 @@ export function applyBetUpdate(
     bets: state.bets.map((bet) =>
       bet.id === push.id ? updateBet(bet, push) : bet,
     ),
+    seq,
   };
 }
 
@@ -100,27 +120,26 @@ function updateBet(bet: BetView, push: BetUpdatePush): BetView {
 
 export interface WalletState {
   wallet: Wallet | null;
-  /** Commit time of the change the wallet reflects; older pushes lose. */
-  asOf: number;
+  seq: number;
 }
 
 export function applyWalletUpdate(
   state: WalletState,
   push: WalletUpdatePush,
 ): WalletState {
-  if (push.timestamp < state.asOf) return state;
+  if (isOld(state, push)) return state;
 
   const { balance, availableBalance, frozenBalance } = push;
 
   return {
     wallet: { balance, availableBalance, frozenBalance },
-    asOf: push.timestamp,
+    seq: nextSeq(state, push),
   };
 }
 
 export interface EventState {
   event: EventView | null;
-  asOf: number;
+  seq: number;
 }
 
 export function applyEventUpdate(
@@ -128,14 +147,14 @@ export function applyEventUpdate(
   push: EventUpdatePush,
 ): EventState {
   if (!state.event || push.eventId !== state.event.id) return state;
-  if (push.timestamp < state.asOf) return state;
+  if (isOld(state, push)) return state;
   if (isEnded(state.event.status) && !isEnded(push.status)) return state;
 
   const { status, score, clock, info } = push;
 
   return {
     event: { ...state.event, status, score, clock, info },
-    asOf: push.timestamp,
+    seq: nextSeq(state, push),
   };
 }
 
@@ -144,6 +163,7 @@ export function applyEventResult(
   push: EventResultPush,
 ): EventState {
   if (!state.event || push.eventId !== state.event.id) return state;
+  if (isOld(state, push)) return state;
 
   return {
     event: {
@@ -152,7 +172,7 @@ export function applyEventResult(
       result: push.result,
       openBets: 0,
     },
-    asOf: Math.max(state.asOf, push.timestamp),
+    seq: nextSeq(state, push),
   };
 }
 

@@ -91,7 +91,7 @@ export function attachSocketServer(
 
     socket.on('resume', async (cursor, ack) => {
       if (typeof ack !== 'function') return;
-      ack(await resume(deps, socket.data, cursor));
+      ack(await resume(deps, socket, cursor));
     });
 
     socket.on('disconnect', (reason) => {
@@ -114,21 +114,24 @@ async function joinEvent(deps: SocketDeps, eventId: unknown): Promise<JoinAck> {
   }
 }
 
-// Replays only rooms this socket may be in: its own user room, the global
-// room and rooms of events that exist.
+// Joins the cursor's rooms, then reads what they missed: a push published
+// after the join arrives live, one before the read is replayed, and the
+// client drops the overlap by seq. Only rooms this socket may be in: its
+// own user room, the global room and rooms of events that exist.
 async function resume(
   deps: SocketDeps,
-  session: SocketData,
+  socket: { data: SocketData; join(room: string): unknown },
   cursor: unknown,
 ): Promise<ResumeAck> {
   const parsed = CursorSchema.safeParse(cursor);
   if (!parsed.success) return { ok: false, error: 'Bad resume cursor.' };
 
   for (const room of Object.keys(parsed.data)) {
-    if (!(await mayJoin(deps, session, room))) {
+    if (!(await mayJoin(deps, socket.data, room))) {
       return { ok: false, error: `Not allowed in ${room}.` };
     }
   }
+  for (const room of Object.keys(parsed.data)) await socket.join(room);
 
   try {
     return { ok: true, ...(await deps.replay(parsed.data)) };
