@@ -4,7 +4,7 @@ import * as bets from './domain/bets';
 import * as events from './domain/events';
 import { readWallet } from './domain/ledger';
 import { mutate, type Emit, type IdempotencyKey } from './domain/mutation';
-import { cancelEvent, registerResult } from './domain/settlement';
+import { cancelEvent, kickOff, registerResult } from './domain/settlement';
 import * as users from './domain/users';
 import { auditLedger, listTransactions } from './domain/wallet';
 import { AppError } from './errors';
@@ -115,7 +115,9 @@ export function createServices(deps: ServiceDeps) {
       create: (input: NewEventInput, idem?: IdempotencyKey) =>
         run(idem, (tx, emit) => events.createEvent(tx, emit, input)),
       start: (id: string, idem?: IdempotencyKey) =>
-        run(idem, (tx, emit) => events.startEvent(tx, emit, id)),
+        run(idem, (tx, emit) => kickOff(tx, emit, id)),
+      suspend: (id: string, suspended: boolean, idem?: IdempotencyKey) =>
+        run(idem, (tx, emit) => events.setSuspended(tx, emit, id, suspended)),
       updateLive: (id: string, live: events.LiveInfo, idem?: IdempotencyKey) =>
         run(idem, (tx, emit) => events.updateLiveInfo(tx, emit, id, live)),
       result: (id: string, result: string, idem?: IdempotencyKey) =>

@@ -35,6 +35,8 @@ export const NewBetSchema = z.strictObject({
   creatorChoice: z.string().min(1).max(32),
   creatorAmount: CentsSchema,
   acceptorAmount: CentsSchema,
+  /** Keep the offer open when the event goes live (it lapses otherwise). */
+  keepWhenLive: z.boolean().optional(),
 });
 
 export type NewBetInput = z.infer<typeof NewBetSchema>;

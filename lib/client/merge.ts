@@ -62,6 +62,7 @@ export function applyNewBet(state: BetsState, push: NewBetPush): BetsState {
     creatorChoice: push.creatorChoice,
     creatorAmount: push.creatorAmount,
     acceptorAmount: push.acceptorAmount,
+    keepWhenLive: push.keepWhenLive,
     status: 'open',
     acceptorId: null,
     acceptorUsername: null,

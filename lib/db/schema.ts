@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   bigserial,
   check,
   index,
@@ -89,6 +90,8 @@ export const events = pgTable(
     clock: text('clock'),
     info: text('info'),
     result: text('result'),
+    /** No new offers and no accepts while true; set by an admin. */
+    suspended: boolean('suspended').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true })
       .notNull()
@@ -125,6 +128,8 @@ export const bets = pgTable(
     creatorChoice: text('creator_choice').notNull(),
     creatorAmount: cents('creator_amount').notNull(),
     acceptorAmount: cents('acceptor_amount').notNull(),
+    /** An open offer lapses when its event goes live unless this is set. */
+    keepWhenLive: boolean('keep_when_live').notNull().default(false),
     status: text('status', {
       enum: ['open', 'accepted', 'cancelled', 'settled', 'void'],
     })

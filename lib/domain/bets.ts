@@ -1,7 +1,7 @@
 import { queryRows, sql, toCents, type Db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { rooms, type BetStatus } from '@/lib/realtime/contract';
-import { isUuid, lockEvent } from './events';
+import { isUuid, lockEvent, requireOpenForBetting } from './events';
 import { readWallet, transfer, walletPush, type Movement } from './ledger';
 import type { Emit } from './mutation';
 
@@ -13,6 +13,7 @@ export interface BetView {
   creatorChoice: string;
   creatorAmount: number;
   acceptorAmount: number;
+  keepWhenLive: boolean;
   status: BetStatus;
   acceptorId: string | null;
   acceptorUsername: string | null;
@@ -27,13 +28,14 @@ export interface NewBet {
   creatorChoice: string;
   creatorAmount: number;
   acceptorAmount: number;
+  keepWhenLive?: boolean;
 }
 
 const BET_COLUMNS = sql`
   b.id, b.event_id as "eventId", b.creator_id as "creatorId",
   c.username as "creatorUsername", b.creator_choice as "creatorChoice",
   b.creator_amount as "creatorAmount", b.acceptor_amount as "acceptorAmount",
-  b.status, b.acceptor_id as "acceptorId", a.username as "acceptorUsername",
+  b.keep_when_live as "keepWhenLive", b.status, b.acceptor_id as "acceptorId", a.username as "acceptorUsername",
   b.winner_id as "winnerId", b.created_at as "createdAt",
   b.accepted_at as "acceptedAt", b.settled_at as "settledAt"`;
 
@@ -124,9 +126,7 @@ export async function createBet(
 ): Promise<BetView> {
   const event = await lockEvent(tx, input.eventId, 'share');
 
-  if (event.status !== 'scheduled' && event.status !== 'live') {
-    throw new AppError('EVENT_NOT_OPEN', 'This event takes no more bets.');
-  }
+  requireOpenForBetting(event);
   if (!event.outcomes.includes(input.creatorChoice)) {
     throw new AppError(
       'VALIDATION_ERROR',
@@ -136,10 +136,11 @@ export async function createBet(
 
   const [row] = await queryRows<{ id: string }>(
     tx,
-    sql`insert into bets
-        (event_id, creator_id, creator_choice, creator_amount, acceptor_amount)
+    sql`insert into bets (event_id, creator_id, creator_choice,
+        creator_amount, acceptor_amount, keep_when_live)
       values (${input.eventId}, ${creatorId}, ${input.creatorChoice},
-        ${input.creatorAmount}, ${input.acceptorAmount})
+        ${input.creatorAmount}, ${input.acceptorAmount},
+        ${input.keepWhenLive ?? false})
       returning id`,
   );
   const bet = await getBet(tx, row!.id);
@@ -169,9 +170,7 @@ export async function acceptBet(
       'You cannot accept your own offer.',
     );
   }
-  if (event.status !== 'scheduled' && event.status !== 'live') {
-    throw new AppError('EVENT_NOT_OPEN', 'This event takes no more bets.');
-  }
+  requireOpenForBetting(event);
 
   const taken = await queryRows<{ id: string }>(
     tx,
@@ -299,13 +298,17 @@ function emitNewBet(emit: Emit, bet: BetView): void {
       creatorChoice: bet.creatorChoice,
       creatorAmount: bet.creatorAmount,
       acceptorAmount: bet.acceptorAmount,
+      keepWhenLive: bet.keepWhenLive,
       status: 'open',
       timestamp: Date.now(),
     },
   });
 }
 
-function emitCancelled(emit: Emit, bet: BetView): void {
+export function emitCancelled(
+  emit: Emit,
+  bet: Pick<BetView, 'id' | 'eventId'>,
+): void {
   emit({
     name: 'bet-update',
     rooms: [rooms.event(bet.eventId)],
@@ -318,5 +321,3 @@ function emitCancelled(emit: Emit, bet: BetView): void {
     },
   });
 }
-
-export { emitCancelled };

@@ -20,6 +20,7 @@ export interface EventView {
   clock: string | null;
   info: string | null;
   result: string | null;
+  suspended: boolean;
   openBets: number;
   createdAt: string;
   updatedAt: string;
@@ -49,7 +50,7 @@ export function isUuid(value: string): boolean {
 const EVENT_COLUMNS = sql`
   e.id, e.name, e.sport, e.outcomes, e.status,
   e.starts_at as "startsAt", e.stream_url as "streamUrl",
-  e.score, e.clock, e.info, e.result,
+  e.score, e.clock, e.info, e.result, e.suspended,
   e.created_at as "createdAt", e.updated_at as "updatedAt",
   (select count(*) from bets b
     where b.event_id = e.id and b.status = 'open')::int as "openBets"`;
@@ -147,6 +148,43 @@ export async function startEvent(
   return event;
 }
 
+/**
+ * Suspends or resumes betting on an event that has not ended: while
+ * suspended nobody can post or take an offer (withdrawing still works).
+ */
+export async function setSuspended(
+  tx: Db,
+  emit: Emit,
+  id: string,
+  suspended: boolean,
+): Promise<EventView> {
+  const current = await lockEvent(tx, id, 'update');
+
+  if (current.status === 'finished' || current.status === 'cancelled') {
+    throw new AppError('EVENT_NOT_OPEN', 'This event has already ended.');
+  }
+
+  await tx.execute(sql`update events set suspended = ${suspended},
+    updated_at = now() where id = ${id}`);
+  const event = await getEvent(tx, id);
+  emitEventUpdate(emit, event);
+
+  return event;
+}
+
+/** Throws unless the event takes offers and accepts right now. */
+export function requireOpenForBetting(event: LockedEvent): void {
+  if (event.status !== 'scheduled' && event.status !== 'live') {
+    throw new AppError('EVENT_NOT_OPEN', 'This event takes no more bets.');
+  }
+  if (event.suspended) {
+    throw new AppError(
+      'EVENT_SUSPENDED',
+      'Betting on this event is suspended for the moment.',
+    );
+  }
+}
+
 /** Updates score, clock or info text of an event that has not ended. */
 export async function updateLiveInfo(
   tx: Db,
@@ -177,6 +215,7 @@ export async function updateLiveInfo(
 interface LockedEvent {
   id: string;
   status: EventStatus;
+  suspended: boolean;
   outcomes: string[];
   score: string | null;
   clock: string | null;
@@ -197,7 +236,7 @@ export async function lockEvent(
   const lock = mode === 'share' ? sql`for share` : sql`for update`;
   const [row] = await queryRows<LockedEvent>(
     tx,
-    sql`select id, status, outcomes, score, clock, info
+    sql`select id, status, suspended, outcomes, score, clock, info
       from events where id = ${id} ${lock}`,
   );
   if (!row) throw eventNotFound();
@@ -207,11 +246,15 @@ export async function lockEvent(
 
 export function emitEventUpdate(
   emit: Emit,
-  event: Pick<EventView, 'id' | 'status' | 'score' | 'clock' | 'info'>,
+  event: Pick<
+    EventView,
+    'id' | 'status' | 'suspended' | 'score' | 'clock' | 'info'
+  >,
 ): void {
   const payload: EventUpdatePush = {
     eventId: event.id,
     status: event.status,
+    suspended: event.suspended,
     score: event.score,
     clock: event.clock,
     info: event.info,

@@ -6,7 +6,14 @@ import {
   type UserResult,
   type WalletReason,
 } from '@/lib/realtime/contract';
-import { emitEventUpdate, getEvent, lockEvent, type EventView } from './events';
+import { emitCancelled } from './bets';
+import {
+  emitEventUpdate,
+  getEvent,
+  lockEvent,
+  startEvent,
+  type EventView,
+} from './events';
 import { readWallets, walletPush } from './ledger';
 import type { Emit } from './mutation';
 
@@ -140,6 +147,28 @@ async function settleAccepted(
   return rows.map(toResolved);
 }
 
+/**
+ * Starts an event. Open offers lapse and are refunded, as on an exchange
+ * at kick-off, except those their creator marked to keep.
+ */
+export async function kickOff(
+  tx: Db,
+  emit: Emit,
+  eventId: string,
+): Promise<EventView> {
+  await startEvent(tx, emit, eventId);
+  const lapsed = await refund(tx, eventId, 'open', 'cancelled', {
+    keptOffersStay: true,
+  });
+  const event = await getEvent(tx, eventId);
+
+  await emitWallets(tx, emit, tallyByUser(lapsed));
+  emitResolved(emit, eventId, lapsed);
+  for (const bet of lapsed) emitCancelled(emit, { id: bet.id, eventId });
+
+  return event;
+}
+
 // Returns every `from` bet of the event to its stakers' available
 // accounts and marks it `to`: open offers are cancelled, matched bets void.
 async function refund(
@@ -147,14 +176,16 @@ async function refund(
   eventId: string,
   from: 'open' | 'accepted',
   to: 'cancelled' | 'void',
+  opts: { keptOffersStay?: boolean } = {},
 ): Promise<ResolvedBet[]> {
   const reason = to === 'void' ? 'bet_void' : 'bet_cancelled';
+  const kept = opts.keptOffersStay ? sql`and not keep_when_live` : sql``;
   const rows = await queryRows<ResolvedRow>(
     tx,
     sql`
       with s as (
         update bets set status = ${to}, settled_at = now()
-        where event_id = ${eventId} and status = ${from}
+        where event_id = ${eventId} and status = ${from} ${kept}
         returning *
       ), stakes as (
         select id, creator_id as user_id, creator_amount as amount from s

@@ -36,6 +36,7 @@ export interface NewBetPush extends Stamped {
   creatorChoice: string;
   creatorAmount: Cents;
   acceptorAmount: Cents;
+  keepWhenLive: boolean;
   status: 'open';
 }
 
@@ -51,6 +52,7 @@ export interface BetUpdatePush extends Stamped {
 export interface EventUpdatePush extends Stamped {
   eventId: string;
   status: EventStatus;
+  suspended: boolean;
   score: string | null;
   clock: string | null;
   info: string | null;
