@@ -86,6 +86,9 @@ function EventStatusCell({ event }: { event: EventView }) {
   return (
     <div className="admin-status">
       <span className={`badge badge-${event.status}`}>{event.status}</span>
+      {event.suspended && (
+        <span className="badge badge-suspended">suspended</span>
+      )}
       {event.status === 'finished' && <span>Result: {event.result}</span>}
       {event.score && <span className="muted">Score {event.score}</span>}
       {!isEnded(event) && (
@@ -168,6 +171,19 @@ function EventActions(props: {
       ),
     );
 
+  const suspended = event.suspended;
+  const toggleSuspension = () =>
+    act('suspend', () =>
+      sendChange(
+        `/api/events/${event.id}/${suspended ? 'resume' : 'suspend'}`,
+        { method: 'POST' },
+        () =>
+          suspended
+            ? `Betting on “${event.name}” is open again.`
+            : `Betting on “${event.name}” is suspended.`,
+      ),
+    );
+
   const cancel = () => {
     const sure = window.confirm(
       `Cancel “${event.name}”? Every stake on it goes back to its owner. ` +
@@ -198,6 +214,18 @@ function EventActions(props: {
           {inFlight.action === 'start' ? 'Starting…' : 'Start'}
         </button>
       )}
+      <button
+        type="button"
+        className="btn"
+        onClick={toggleSuspension}
+        disabled={inFlight.isBusy}
+      >
+        {inFlight.action === 'suspend'
+          ? 'Saving…'
+          : suspended
+            ? 'Resume betting'
+            : 'Suspend betting'}
+      </button>
       <ResultForm event={event} inFlight={inFlight} act={act} />
       <button
         type="button"

@@ -74,6 +74,11 @@ export function BetList(props: BetListProps) {
             Betting is closed for this event.
           </p>
         )}
+        {bettable && props.event.suspended && (
+          <p id={CLOSED_NOTE_ID} className="muted">
+            Betting is suspended for the moment.
+          </p>
+        )}
         {open.length === 0 ? (
           <p className="muted">
             No open offers right now.
@@ -112,6 +117,7 @@ export function BetList(props: BetListProps) {
   );
 }
 
+/** Whether the event has not ended (it may still be suspended). */
 export function isOpenForBets(event: EventView): boolean {
   return event.status === 'scheduled' || event.status === 'live';
 }
@@ -173,7 +179,7 @@ function AcceptButton({ bet, context }: { bet: BetView; context: RowContext }) {
     );
   }
 
-  const closed = !isOpenForBets(context.event);
+  const closed = !isOpenForBets(context.event) || context.event.suspended;
   const short =
     context.available !== null && context.available < bet.acceptorAmount;
   const describedBy = closed ? CLOSED_NOTE_ID : short ? reasonId : undefined;

@@ -17,6 +17,9 @@ export function LiveEventInfo({ event }: { event: EventView }) {
           <span className="visually-hidden">Status: </span>
           {event.status}
         </span>
+        {event.suspended && (
+          <span className="badge badge-suspended">suspended</span>
+        )}
         <span className="muted">{event.sport}</span>
         <StartTime iso={event.startsAt} />
       </div>

@@ -43,6 +43,10 @@ export function NewBetForm(props: {
           <Link href={props.loginHref}>Log in to place a bet</Link>
           <span className="muted"> on {props.event.name}.</span>
         </p>
+      ) : props.event.suspended && isOpenForBets(props.event) ? (
+        <p className="muted" role="status">
+          Betting is suspended for the moment. Try again shortly.
+        </p>
       ) : !isOpenForBets(props.event) ? (
         <p className="muted">This event takes no more bets.</p>
       ) : (
@@ -61,6 +65,7 @@ function OfferForm(props: {
   const [choice, setChoice] = useState(props.event.outcomes[0] ?? '');
   const [stake, setStake] = useState('');
   const [opponentStake, setOpponentStake] = useState('');
+  const [keep, setKeep] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [refusal, setRefusal] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
@@ -74,6 +79,7 @@ function OfferForm(props: {
     setRefusal(null);
 
     const checked = validate(props.event.id, choice, stake, opponentStake);
+    if (checked.input && keep) checked.input.keepWhenLive = true;
     const fundsError = checkFunds(checked.input, props.available);
     setErrors(fundsError ?? checked.errors);
     if (!checked.input || fundsError) return;
@@ -137,6 +143,23 @@ function OfferForm(props: {
         error={errors.acceptorAmount}
         hint="What a taker puts in against you. You win it if you are right."
       />
+
+      {props.event.status === 'scheduled' && (
+        <div className="field field-check">
+          <label>
+            <input
+              type="checkbox"
+              checked={keep}
+              onChange={(e) => setKeep(e.target.checked)}
+            />{' '}
+            Keep my offer open when the event goes live
+          </label>
+          <p className="field-hint">
+            Otherwise an offer nobody took is withdrawn at kick-off and your
+            stake comes back.
+          </p>
+        </div>
+      )}
 
       <Preview
         choice={choice}

@@ -151,10 +151,10 @@ export function applyEventUpdate(
   if (isOld(state, push)) return state;
   if (isEnded(state.event.status) && !isEnded(push.status)) return state;
 
-  const { status, score, clock, info } = push;
+  const { status, suspended, score, clock, info } = push;
 
   return {
-    event: { ...state.event, status, score, clock, info },
+    event: { ...state.event, status, suspended, score, clock, info },
     seq: nextSeq(state, push),
   };
 }
