@@ -11,6 +11,8 @@ export interface RunningServer {
   output(): string;
   /** SIGTERM and wait for a clean exit; resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL, as a crash would; resolves once the process is gone. */
+  crash(): Promise<void>;
 }
 
 /**
@@ -20,8 +22,13 @@ export interface RunningServer {
  */
 export async function startServer(
   env: Record<string, string | undefined> = {},
+  opts: { dataDir?: string } = {},
 ): Promise<RunningServer> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'live-bets-'));
+  // A given folder outlives the server (a restart reuses it); a fresh one
+  // is removed when the server stops.
+  const dataDir =
+    opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'live-bets-'));
+  const ownsDataDir = opts.dataDir === undefined;
   const child = spawn(process.execPath, ['dist/server.js'], {
     env: {
       PATH: process.env.PATH,
@@ -54,10 +61,14 @@ export async function startServer(
     url,
     process: child,
     output: () => output,
+    async crash() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const code = await exited;
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
       return code;
     },
   };
