@@ -98,7 +98,7 @@ export function AuthForm(props: { mode: AuthMode; next: string | null }) {
   const isRegister = props.mode === 'register';
 
   return (
-    <form className="stack" onSubmit={submit} noValidate>
+    <form className="stack" method="post" onSubmit={submit} noValidate>
       <AuthField
         field="username"
         type="text"

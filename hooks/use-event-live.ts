@@ -2,11 +2,12 @@
 
 import { useCallback, useState } from 'react';
 import {
-  applyEventResult,
-  applyEventUpdate,
+  applyEventPush,
+  type EventPush,
   type EventState,
 } from '@/lib/client/merge';
 import type { EventView } from '@/lib/domain/events';
+import { useRecentPushes } from './use-recent-pushes';
 import { useSnapshot } from './use-snapshot';
 import { useEventRoom, useSocketEvent } from './use-socket';
 
@@ -19,19 +20,22 @@ export function useEventLive(eventId: string, initial: EventView | null) {
 
   useEventRoom(eventId);
 
+  const recent = useRecentPushes<EventPush>();
+
   const onSnapshot = useCallback((event: EventView, seq: number) => {
-    setState({ event, seq });
+    setState(recent.replayOnto({ event, seq }, seq, applyEventPush));
   }, []);
   useSnapshot(`/api/events/${eventId}`, onSnapshot, {
     skipFirst: initial !== null,
   });
 
-  useSocketEvent('event-update', (push) => {
-    setState((current) => applyEventUpdate(current, push));
-  });
-  useSocketEvent('event-result', (push) => {
-    setState((current) => applyEventResult(current, push));
-  });
+  const receive = (entry: EventPush) => {
+    recent.record(entry);
+    setState((current) => applyEventPush(current, entry));
+  };
+
+  useSocketEvent('event-update', (push) => receive({ kind: 'update', push }));
+  useSocketEvent('event-result', (push) => receive({ kind: 'result', push }));
 
   return state.event;
 }

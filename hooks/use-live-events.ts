@@ -2,11 +2,12 @@
 
 import { useCallback, useMemo, useState } from 'react';
 import {
-  applyEventResult,
-  applyEventUpdate,
+  applyEventPush,
+  type EventPush,
   type EventState,
 } from '@/lib/client/merge';
 import type { EventView } from '@/lib/domain/events';
+import { useRecentPushes } from './use-recent-pushes';
 import { useSnapshot } from './use-snapshot';
 import { useSocketEvent } from './use-socket';
 
@@ -29,9 +30,15 @@ export function useLiveEvents(initial: EventView[]) {
     initial.map((event) => track(event)),
   );
 
+  const recent = useRecentPushes<EventPush>();
+
   const onSnapshot = useCallback(
     (data: { items: EventView[] }, seq: number) => {
-      setStates(data.items.map((event) => track(event, seq)));
+      setStates(
+        data.items.map((event) =>
+          recent.replayOnto(track(event, seq), seq, applyEventPush),
+        ),
+      );
     },
     [],
   );
@@ -40,26 +47,20 @@ export function useLiveEvents(initial: EventView[]) {
   const isKnown = (eventId: string) =>
     states.some((state) => state.event?.id === eventId);
 
-  useSocketEvent('event-update', (push) => {
-    if (!isKnown(push.eventId)) {
+  const receive = (entry: EventPush) => {
+    recent.record(entry);
+    if (!isKnown(entry.push.eventId)) {
       reload();
       return;
     }
 
     setStates((current) =>
-      current.map((state) => applyEventUpdate(state, push)),
+      current.map((state) => applyEventPush(state, entry)),
     );
-  });
-  useSocketEvent('event-result', (push) => {
-    if (!isKnown(push.eventId)) {
-      reload();
-      return;
-    }
+  };
 
-    setStates((current) =>
-      current.map((state) => applyEventResult(state, push)),
-    );
-  });
+  useSocketEvent('event-update', (push) => receive({ kind: 'update', push }));
+  useSocketEvent('event-result', (push) => receive({ kind: 'result', push }));
 
   const events = useMemo(
     () => states.flatMap((state) => (state.event ? [state.event] : [])),

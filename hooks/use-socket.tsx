@@ -259,6 +259,7 @@ export class SocketHub {
     this.held = null;
 
     if (reply?.ok) for (const push of reply.pushes) this.deliver(push);
+    else await this.rejoin(Object.keys(cursor));
     for (const push of held) this.deliver(push);
   }
 
@@ -317,6 +318,16 @@ export class SocketHub {
 
     this.rooms.delete(eventId);
     if (this.socket?.connected) this.socket.emit('leave-event', eventId);
+  }
+
+  // A refused or lost resume still has to put the socket back in its
+  // event rooms; the snapshots reloaded next cover what it missed.
+  private async rejoin(resumed: string[]): Promise<void> {
+    const eventIds = resumed
+      .filter((room) => room.startsWith('event:'))
+      .map((room) => room.slice('event:'.length));
+
+    await Promise.all(eventIds.map((eventId) => this.sendJoin(eventId)));
   }
 
   /** Joins an event room; resolves when the server has (or gave up). */

@@ -5,6 +5,7 @@ import { applyWalletUpdate, type WalletState } from '@/lib/client/merge';
 import type { Wallet } from '@/lib/domain/ledger';
 import type { WalletUpdatePush } from '@/lib/realtime/contract';
 import { useAuth } from './use-auth';
+import { useRecentPushes } from './use-recent-pushes';
 import { useSnapshot } from './use-snapshot';
 import { useSocketEvent } from './use-socket';
 
@@ -13,6 +14,9 @@ import { useSocketEvent } from './use-socket';
  * `wallet-update`, reloaded after each reconnect. `lastChange` is the most
  * recent change, for the animation.
  */
+const applyEntry = (state: WalletState, entry: { push: WalletUpdatePush }) =>
+  applyWalletUpdate(state, entry.push);
+
 export function useWallet(initial: Wallet | null = null) {
   const { user } = useAuth();
   const [state, setState] = useState<WalletState>({
@@ -21,14 +25,17 @@ export function useWallet(initial: Wallet | null = null) {
   });
   const [lastChange, setLastChange] = useState<WalletUpdatePush | null>(null);
 
+  const recent = useRecentPushes<{ push: WalletUpdatePush }>();
+
   const onSnapshot = useCallback((wallet: Wallet, seq: number) => {
-    setState({ wallet, seq });
+    setState(recent.replayOnto({ wallet, seq }, seq, applyEntry));
   }, []);
   const reload = useSnapshot(user ? '/api/wallet' : null, onSnapshot, {
     skipFirst: initial !== null,
   });
 
   useSocketEvent('wallet-update', (push) => {
+    recent.record({ push });
     setState((current) => applyWalletUpdate(current, push));
     if (push.seq === undefined || push.seq > state.seq) setLastChange(push);
   });

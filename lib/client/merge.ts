@@ -91,9 +91,9 @@ export function applyBetUpdate(
   const known = state.bets.some((bet) => bet.id === push.id);
   const seq = nextSeq(state, push);
 
-  if (!known) {
-    return { ...state, early: { ...state.early, [push.id]: push }, seq };
-  }
+  // Held for the offer it belongs to, whose push has a lower seq: the
+  // state's seq must not move past it yet.
+  if (!known) return { ...state, early: { ...state.early, [push.id]: push } };
 
   return {
     ...state,
@@ -179,4 +179,15 @@ export function applyEventResult(
 
 function isEnded(status: EventView['status']): boolean {
   return status === 'finished' || status === 'cancelled';
+}
+
+/** Either event push, tagged, for hooks that replay them onto snapshots. */
+export type EventPush =
+  | { kind: 'update'; push: EventUpdatePush }
+  | { kind: 'result'; push: EventResultPush };
+
+export function applyEventPush(state: EventState, entry: EventPush) {
+  return entry.kind === 'update'
+    ? applyEventUpdate(state, entry.push)
+    : applyEventResult(state, entry.push);
 }

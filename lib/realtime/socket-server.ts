@@ -74,25 +74,36 @@ export function attachSocketServer(
     const { userId } = socket.data;
     debug('connect %s user=%s', socket.id, userId);
     void socket.join([rooms.user(userId), rooms.global]);
+    const inOrder = serial((error) =>
+      deps.log.error({ err: error }, 'socket room change failed'),
+    );
 
-    socket.on('join-event', async (eventId, ack) => {
-      const reply = await joinEvent(deps, eventId);
-      if (reply.ok) await socket.join(rooms.event(eventId as string));
-      if (typeof ack === 'function') ack(reply);
-    });
+    // Room changes run one at a time, in the order they were sent: a
+    // join still checking its event must not finish after a later leave.
+    socket.on('join-event', (eventId, ack) =>
+      inOrder(async () => {
+        const reply = await joinEvent(deps, eventId);
+        if (reply.ok) await socket.join(rooms.event(eventId as string));
+        if (typeof ack === 'function') ack(reply);
+      }),
+    );
 
-    socket.on('leave-event', async (eventId, ack) => {
-      const parsed = EventIdSchema.safeParse(eventId);
-      if (parsed.success) await socket.leave(rooms.event(parsed.data));
-      if (typeof ack === 'function') {
-        ack(parsed.success ? { ok: true } : { ok: false, error: BAD_ID });
-      }
-    });
+    socket.on('leave-event', (eventId, ack) =>
+      inOrder(async () => {
+        const parsed = EventIdSchema.safeParse(eventId);
+        if (parsed.success) await socket.leave(rooms.event(parsed.data));
+        if (typeof ack === 'function') {
+          ack(parsed.success ? { ok: true } : { ok: false, error: BAD_ID });
+        }
+      }),
+    );
 
-    socket.on('resume', async (cursor, ack) => {
-      if (typeof ack !== 'function') return;
-      ack(await resume(deps, socket, cursor));
-    });
+    socket.on('resume', (cursor, ack) =>
+      inOrder(async () => {
+        if (typeof ack !== 'function') return;
+        ack(await resume(deps, socket, cursor));
+      }),
+    );
 
     socket.on('disconnect', (reason) => {
       debug('disconnect %s user=%s reason=%s', socket.id, userId, reason);
@@ -100,6 +111,17 @@ export function attachSocketServer(
   });
 
   return io;
+}
+
+/** Runs async tasks one after another; a failure is reported, not fatal. */
+function serial(
+  onError: (error: unknown) => void,
+): (task: () => Promise<void>) => void {
+  let tail = Promise.resolve();
+
+  return (task) => {
+    tail = tail.then(task).catch(onError);
+  };
 }
 
 async function joinEvent(deps: SocketDeps, eventId: unknown): Promise<JoinAck> {
