@@ -8,6 +8,7 @@ import { createLogger, type Logger } from './lib/log';
 import { createMemoryBus, createRedisBus, type Bus } from './lib/realtime/bus';
 import { attachSocketServer, startRelay } from './lib/realtime/socket-server';
 import { startOutboxRelay } from './lib/realtime/outbox-relay';
+import { startPresence, type Presence } from './lib/realtime/presence';
 import { createServices } from './lib/services';
 
 // The only entry point: config, database and migrations, bus, one HTTP
@@ -50,10 +51,19 @@ async function main(): Promise<void> {
   const handle = nextApp.getRequestHandler();
   httpServer.on('request', (req, res) => void handle(req, res));
 
+  let presence: Presence | undefined;
   const io = attachSocketServer(httpServer, {
     verify: services.auth.verify,
     eventExists: services.events.exists,
     replay: services.stream.replay,
+    onViewersChange: (eventId) => presence?.changed(eventId),
+    log,
+  });
+  presence = startPresence({
+    localCount: (room) => io.sockets.adapter.rooms.get(room)?.size ?? 0,
+    localEventIds: () => eventRoomsOf(io),
+    bus,
+    redisUrl: config.REDIS_URL,
     log,
   });
   startRelay(io, bus, log);
@@ -65,10 +75,17 @@ async function main(): Promise<void> {
   onShutdown(log, async () => {
     await closeHttp(httpServer, io);
     await relay.stop();
+    await presence?.close();
     await bus.close();
     await nextApp.close();
     await database.close();
   });
+}
+
+function eventRoomsOf(io: ReturnType<typeof attachSocketServer>): string[] {
+  return [...io.sockets.adapter.rooms.keys()]
+    .filter((room) => room.startsWith('event:'))
+    .map((room) => room.slice('event:'.length));
 }
 
 function loadConfig(): Config {

@@ -1,6 +1,7 @@
 'use client';
 
-import { useSyncExternalStore } from 'react';
+import { useState, useSyncExternalStore } from 'react';
+import { useSocketEvent } from '@/hooks/use-socket';
 import { formatStart } from '@/lib/client/format';
 import type { EventView } from '@/lib/domain/events';
 
@@ -22,6 +23,7 @@ export function LiveEventInfo({ event }: { event: EventView }) {
         )}
         <span className="muted">{event.sport}</span>
         <StartTime iso={event.startsAt} />
+        <Viewers eventId={event.id} />
       </div>
       <p className="muted event-outcomes">
         <span className="visually-hidden">Outcomes: </span>
@@ -86,4 +88,20 @@ function StartTime({ iso }: { iso: string }) {
 
 function subscribeToNothing(): () => void {
   return () => undefined;
+}
+
+/** How many people watch this event now, from the `presence` pushes. */
+function Viewers({ eventId }: { eventId: string }) {
+  const [viewers, setViewers] = useState<number | null>(null);
+
+  useSocketEvent('presence', (push) => {
+    if (push.eventId === eventId) setViewers(push.viewers);
+  });
+  if (viewers === null) return null;
+
+  return (
+    <span className="muted" data-testid="viewers">
+      {viewers} watching
+    </span>
+  );
 }

@@ -96,6 +96,15 @@ export interface WalletUpdatePush extends Stamped {
   reason: WalletReason;
 }
 
+/**
+ * How many sockets watch an event, across every instance. Ephemeral: it
+ * carries no seq and is not replayed; a newer count replaces it.
+ */
+export interface PresencePush extends Stamped {
+  eventId: string;
+  viewers: number;
+}
+
 export interface ServerToClientEvents {
   'new-bet': (payload: NewBetPush) => void;
   'bet-update': (payload: BetUpdatePush) => void;
@@ -103,6 +112,7 @@ export interface ServerToClientEvents {
   'event-result': (payload: EventResultPush) => void;
   'bet-resolved': (payload: BetResolvedPush) => void;
   'wallet-update': (payload: WalletUpdatePush) => void;
+  presence: (payload: PresencePush) => void;
 }
 
 export type JoinAck = { ok: true } | { ok: false; error: string };
@@ -156,6 +166,7 @@ export const CHANNEL_OF: Record<PushName, Channel> = {
   'event-result': 'event-results',
   'bet-resolved': 'event-results',
   'wallet-update': 'wallet-updates',
+  presence: 'presence-updates',
 };
 
 export const CHANNELS = [
@@ -163,6 +174,7 @@ export const CHANNELS = [
   'event-results',
   'wallet-updates',
   'event-updates',
+  'presence-updates',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
@@ -175,6 +187,7 @@ export function roomsOf(push: PushMessage, userId: string): string[] {
   switch (push.name) {
     case 'new-bet':
     case 'bet-update':
+    case 'presence':
       return [rooms.event(push.payload.eventId)];
     case 'event-update':
     case 'event-result':

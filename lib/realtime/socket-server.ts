@@ -31,6 +31,8 @@ export interface SocketDeps {
   eventExists(eventId: string): Promise<void>;
   /** What the rooms in `cursor` missed since those seqs. */
   replay(cursor: ResumeCursor): Promise<Replay>;
+  /** A socket joined or left the room of `eventId`. */
+  onViewersChange?(eventId: string): void;
   log: Logger;
 }
 
@@ -83,7 +85,10 @@ export function attachSocketServer(
     socket.on('join-event', (eventId, ack) =>
       inOrder(async () => {
         const reply = await joinEvent(deps, eventId);
-        if (reply.ok) await socket.join(rooms.event(eventId as string));
+        if (reply.ok) {
+          await socket.join(rooms.event(eventId as string));
+          deps.onViewersChange?.(eventId as string);
+        }
         if (typeof ack === 'function') ack(reply);
       }),
     );
@@ -91,7 +96,10 @@ export function attachSocketServer(
     socket.on('leave-event', (eventId, ack) =>
       inOrder(async () => {
         const parsed = EventIdSchema.safeParse(eventId);
-        if (parsed.success) await socket.leave(rooms.event(parsed.data));
+        if (parsed.success) {
+          await socket.leave(rooms.event(parsed.data));
+          deps.onViewersChange?.(parsed.data);
+        }
         if (typeof ack === 'function') {
           ack(parsed.success ? { ok: true } : { ok: false, error: BAD_ID });
         }
@@ -104,6 +112,14 @@ export function attachSocketServer(
         ack(await resume(deps, socket, cursor));
       }),
     );
+
+    socket.on('disconnecting', () => {
+      for (const room of socket.rooms) {
+        if (room.startsWith('event:')) {
+          deps.onViewersChange?.(room.slice('event:'.length));
+        }
+      }
+    });
 
     socket.on('disconnect', (reason) => {
       debug('disconnect %s user=%s reason=%s', socket.id, userId, reason);
