@@ -66,7 +66,13 @@ async function main(): Promise<void> {
     redisUrl: config.REDIS_URL,
     log,
   });
-  startRelay(io, bus, log);
+  startRelay({
+    io,
+    bus,
+    log,
+    startSeq: await services.stream.currentSeq(),
+    publishedSince: services.stream.publishedSince,
+  });
 
   await listen(httpServer, config);
   log.info({ url: urlOf(httpServer, config) }, 'ready');

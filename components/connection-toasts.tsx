@@ -2,11 +2,11 @@
 
 import { useEffect, useRef } from 'react';
 import toast from 'react-hot-toast';
-import { useSocketStatus } from '@/hooks/use-socket';
+import { GAVE_UP, useSocketStatus } from '@/hooks/use-socket';
 
 /** Tells the user when the live connection drops and when it is back. */
 export function ConnectionToasts() {
-  const { isConnected } = useSocketStatus();
+  const { isConnected, error } = useSocketStatus();
   const previous = useRef<'never' | 'up' | 'lost'>('never');
 
   useEffect(() => {
@@ -23,6 +23,13 @@ export function ConnectionToasts() {
     }
     if (isConnected) previous.current = 'up';
   }, [isConnected]);
+
+  // The client gave up retrying: say so instead of "Reconnecting…".
+  useEffect(() => {
+    if (!isConnected && error === GAVE_UP && previous.current === 'lost') {
+      toast.error(error, { id: 'connection', duration: Infinity });
+    }
+  }, [isConnected, error]);
 
   return null;
 }

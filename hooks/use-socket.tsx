@@ -57,6 +57,9 @@ export const RECONNECTION = {
   timeout: 20_000,
 } as const;
 
+export const GAVE_UP =
+  'Live updates stopped. Check your connection; they resume when it is back.';
+
 const SocketApiContext = createContext<SocketApi | null>(null);
 const StatusContext = createContext<SocketStatus>({
   isConnected: false,
@@ -216,7 +219,20 @@ export class SocketHub {
       setStatus({ isConnected: false, error: error.message });
     });
 
+    // After its 10 attempts the client stops; coming back online or to
+    // the tab starts a fresh round, so a long outage needs no reload.
+    const retry = () => {
+      if (!socket.connected && !socket.active) socket.connect();
+    };
+    socket.io.on('reconnect_failed', () => {
+      setStatus({ isConnected: false, error: GAVE_UP });
+    });
+    window.addEventListener('online', retry);
+    window.addEventListener('focus', retry);
+
     return () => {
+      window.removeEventListener('online', retry);
+      window.removeEventListener('focus', retry);
       socket.offAny(receive);
       socket.disconnect();
       if (this.socket === socket) this.socket = null;

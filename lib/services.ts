@@ -15,7 +15,7 @@ import {
   type TokenKeys,
 } from './auth/tokens';
 import type { BetStatus, EventStatus, ResumeCursor } from './realtime/contract';
-import { currentSeq, replayMissed } from './realtime/replay';
+import { currentSeq, publishedSince, replayMissed } from './realtime/replay';
 import type { NewBetInput, NewEventInput } from './validation';
 
 /**
@@ -182,6 +182,7 @@ export function createServices(deps: ServiceDeps) {
     stream: {
       replay: (cursor: ResumeCursor) => replayMissed(db, cursor),
       currentSeq: () => currentSeq(db),
+      publishedSince: (seq: number) => publishedSince(db, seq),
     },
 
     async health() {

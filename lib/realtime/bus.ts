@@ -12,6 +12,11 @@ export interface Bus {
   kind: 'memory' | 'redis';
   publish(push: Push): Promise<void>;
   onPush(handler: (push: Push) => void): void;
+  /**
+   * Runs when the subscription is back after an outage: pushes published
+   * meanwhile never reached this instance and must be caught up.
+   */
+  onResubscribed(handler: () => void): void;
   /** True when a publish would reach the other instances now. */
   isUp(): boolean;
   close(): Promise<void>;
@@ -30,6 +35,8 @@ export function createMemoryBus(): Bus {
     onPush(handler) {
       emitter.on('push', handler);
     },
+    // An in-process bus never loses its subscription.
+    onResubscribed: () => undefined,
     isUp: () => true,
     async close() {
       emitter.removeAllListeners();
@@ -55,9 +62,12 @@ export function createRedisBus(url: string, log: Logger): Bus {
     connectionName: 'sub',
   });
   const handlers: Array<(push: Push) => void> = [];
+  const resubscribed: Array<() => void> = [];
 
   watch(publisher, 'publisher', log);
-  watch(subscriber, 'subscriber', log);
+  watch(subscriber, 'subscriber', log, () => {
+    for (const handler of resubscribed) handler();
+  });
 
   subscriber.subscribe(...CHANNELS).catch((error: unknown) => {
     log.warn({ err: error }, 'redis subscribe failed; retrying on reconnect');
@@ -75,6 +85,9 @@ export function createRedisBus(url: string, log: Logger): Bus {
     onPush(handler) {
       handlers.push(handler);
     },
+    onResubscribed(handler) {
+      resubscribed.push(handler);
+    },
     isUp: () => publisher.status === 'ready' && subscriber.status === 'ready',
     async close() {
       await Promise.allSettled([publisher.quit(), subscriber.quit()]);
@@ -82,7 +95,12 @@ export function createRedisBus(url: string, log: Logger): Bus {
   };
 }
 
-function watch(connection: Redis, role: string, log: Logger): void {
+function watch(
+  connection: Redis,
+  role: string,
+  log: Logger,
+  onRestored?: () => void,
+): void {
   let down = false;
 
   connection.on('error', (error: Error) => {
@@ -90,8 +108,10 @@ function watch(connection: Redis, role: string, log: Logger): void {
     down = true;
   });
   connection.on('ready', () => {
-    if (down) log.info({ role }, 'redis connection restored');
+    if (!down) return;
+    log.info({ role }, 'redis connection restored');
     down = false;
+    onRestored?.();
   });
 }
 

@@ -1,5 +1,5 @@
 import { queryRows, sql, toCents, type Db } from '@/lib/db/client';
-import type { PushMessage, PushName, ResumeCursor } from './contract';
+import type { Push, PushMessage, PushName, ResumeCursor } from './contract';
 
 // What a reconnecting client missed, read back from the outbox. A room
 // whose gap reaches past what the outbox still keeps is reported stale,
@@ -23,7 +23,10 @@ interface ReplayRow {
 export async function currentSeq(db: Db): Promise<number> {
   const [row] = await queryRows<{ seq: unknown }>(
     db,
-    sql`select coalesce(max(seq), 0) as seq from outbox`,
+    sql`select greatest(
+        (select coalesce(max(seq), 0) from outbox),
+        (select coalesce(max(pruned_through), 0) from outbox_watermark)
+      ) as seq`,
   );
 
   return toCents(row?.seq);
@@ -84,4 +87,21 @@ function toMessage(row: ReplayRow): PushMessage {
   const payload = { ...JSON.parse(row.payload), seq: toCents(row.seq) };
 
   return { name: row.name, payload } as PushMessage;
+}
+
+/**
+ * Every push published after `afterSeq`, with its rooms, oldest first:
+ * what an instance relays itself when its subscription was down.
+ */
+export async function publishedSince(
+  db: Db,
+  afterSeq: number,
+): Promise<Push[]> {
+  const rows = await queryRows<ReplayRow & { rooms: string[] }>(
+    db,
+    sql`select name, rooms, payload, seq from outbox
+      where seq > ${afterSeq} order by seq limit ${MAX_REPLAY_PER_ROOM}`,
+  );
+
+  return rows.map((row) => ({ ...toMessage(row), rooms: row.rooms }) as Push);
 }

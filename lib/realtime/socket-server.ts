@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Session } from '@/lib/auth/tokens';
 import type { Logger } from '@/lib/log';
 import type { Bus } from './bus';
+import type { Push } from './contract';
 import type { Replay } from './replay';
 import {
   rooms,
@@ -169,7 +170,12 @@ async function resume(
       return { ok: false, error: `Not allowed in ${room}.` };
     }
   }
-  for (const room of Object.keys(parsed.data)) await socket.join(room);
+  for (const room of Object.keys(parsed.data)) {
+    await socket.join(room);
+    if (room.startsWith('event:')) {
+      deps.onViewersChange?.(room.slice('event:'.length));
+    }
+  }
 
   try {
     return { ok: true, ...(await deps.replay(parsed.data)) };
@@ -210,17 +216,56 @@ function tokenOf(handshake: {
   return match?.[1];
 }
 
-/** Relays every push from the bus to the rooms it names. */
-export function startRelay(io: IoServer, bus: Bus, log: Logger): void {
-  bus.onPush((push) => {
-    try {
-      // Name and payload were checked together where the push was built;
-      // TypeScript cannot follow that pairing through the union.
-      const target = io.to(push.rooms);
-      const emit = target.emit as (name: string, payload: unknown) => boolean;
-      emit.call(target, push.name, push.payload);
-    } catch (error) {
-      log.error({ err: error, push: push.name }, 'relay failed to emit');
-    }
+/**
+ * Relays every push from the bus to the rooms it names, once each and in
+ * seq order. When the bus comes back from an outage, what was published
+ * meanwhile is read from the outbox and relayed first, while live pushes
+ * wait, so this instance's sockets miss nothing.
+ */
+export function startRelay(deps: {
+  io: IoServer;
+  bus: Bus;
+  log: Logger;
+  startSeq: number;
+  publishedSince(seq: number): Promise<Push[]>;
+}): void {
+  const { io, bus, log } = deps;
+  let lastSeq = deps.startSeq;
+  let held: Push[] | null = null;
+
+  const relay = (push: Push) => {
+    const seq = push.payload.seq;
+    if (seq !== undefined && seq <= lastSeq) return;
+    if (seq !== undefined) lastSeq = seq;
+    emitToRooms(io, push, log);
+  };
+
+  bus.onPush((push) => (held ? held.push(push) : relay(push)));
+  bus.onResubscribed(() => {
+    if (held) return;
+    held = [];
+    deps
+      .publishedSince(lastSeq)
+      .then((missed) => missed.forEach(relay))
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'relay could not catch up after an outage');
+      })
+      .finally(() => {
+        const waiting = held ?? [];
+        held = null;
+        waiting.forEach(relay);
+      });
   });
+}
+
+function emitToRooms(io: IoServer, push: Push, log: Logger): void {
+  try {
+    // Name and payload were checked together where the push was built;
+    // TypeScript cannot follow that pairing through the union.
+    const target = io.to(push.rooms);
+    const emit = target.emit as (name: string, payload: unknown) => boolean;
+    emit.call(target, push.name, push.payload);
+  } catch (error) {
+    log.error({ err: error, push: push.name }, 'relay failed to emit');
+  }
 }
