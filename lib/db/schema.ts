@@ -244,9 +244,10 @@ export const idempotencyKeys = pgTable(
 
 /**
  * Transactional outbox: every push is a row written in the transaction of
- * the change it reports. The relay publishes rows in id order and stamps
- * each with `seq` from `push_seq` as it does, so seq grows in the order
- * clients receive pushes even when transactions commit out of id order.
+ * the change it reports. The relay stamps committed rows with `seq` from
+ * `push_seq` in id order, then publishes them in seq order, so seq grows
+ * in the order clients receive pushes even when transactions commit out
+ * of id order. `published_at` is set once the bus took the push.
  */
 export const outbox = pgTable(
   'outbox',
@@ -264,6 +265,9 @@ export const outbox = pgTable(
     index('outbox_unpublished_idx')
       .on(t.id)
       .where(sql`${t.seq} is null`),
+    index('outbox_unsent_idx')
+      .on(t.seq)
+      .where(sql`${t.seq} is not null and ${t.publishedAt} is null`),
     index('outbox_rooms_idx').using('gin', t.rooms),
   ],
 );

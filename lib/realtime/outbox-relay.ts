@@ -111,53 +111,76 @@ export function startOutboxRelay(deps: {
   };
 }
 
-/** Publishes up to one batch; returns how many rows it published. */
+/**
+ * Publishes up to one batch; returns how many rows it handled. The seq is
+ * committed before anything is published: a push a client can receive is
+ * always visible to a replay, and a publish that fails is retried later
+ * with the same seq, so a repeat is a duplicate clients can drop.
+ */
 export async function publishBatch(
   database: Database,
   bus: Bus,
 ): Promise<number> {
+  const assigned = await assignSeqs(database);
+  const published = await publishAssigned(database, bus);
+
+  return Math.max(assigned, published);
+}
+
+// Stamps the oldest unsequenced rows with the next seqs, in id order.
+async function assignSeqs(database: Database): Promise<number> {
   return database.db.transaction(async (tx) => {
-    const rows = await queryRows<OutboxRow>(
+    const rows = await queryRows<{ id: unknown }>(
       tx,
-      sql`select id, name, rooms, payload from outbox
-        where seq is null order by id limit ${BATCH}
-        for update skip locked`,
+      sql`select id from outbox where seq is null
+        order by id limit ${BATCH} for update skip locked`,
     );
     if (rows.length === 0) return 0;
 
-    const seqs = await queryRows<{ seq: unknown }>(
-      tx,
-      sql`select nextval('push_seq') as seq
-        from generate_series(1, ${rows.length})`,
-    );
-    const ordered = seqs.map((row) => toCents(row.seq)).sort((a, b) => a - b);
-    const pushes = rows.map((row, i) => toPush(row, ordered[i]!));
-
-    await Promise.all(pushes.map((push) => bus.publish(push)));
-    await markPublished(tx, rows, ordered);
+    const ids = rows.map((row) => toCents(row.id));
+    await tx.execute(sql`
+      update outbox set seq = v.seq
+      from (
+        select id, nextval('push_seq') as seq
+        from unnest(string_to_array(${ids.join(',')}, ',')::bigint[])
+          with ordinality as t(id, n)
+        order by n
+      ) v
+      where outbox.id = v.id`);
 
     return rows.length;
   });
+}
+
+// Sends sequenced rows that were not sent yet, oldest seq first, and
+// marks them once the bus took every one.
+async function publishAssigned(database: Database, bus: Bus): Promise<number> {
+  const rows = await queryRows<OutboxRow & { seq: unknown }>(
+    database.db,
+    sql`select id, name, rooms, payload, seq from outbox
+      where seq is not null and published_at is null
+      order by seq limit ${BATCH}`,
+  );
+  if (rows.length === 0) return 0;
+
+  // One connection keeps these in order; if any fails, all are sent
+  // again next time with the same seqs.
+  await Promise.all(
+    rows.map((row) => bus.publish(toPush(row, toCents(row.seq)))),
+  );
+
+  const ids = rows.map((row) => toCents(row.id));
+  await database.db.execute(sql`
+    update outbox set published_at = now()
+    where id = any(string_to_array(${ids.join(',')}, ',')::bigint[])`);
+
+  return rows.length;
 }
 
 function toPush(row: OutboxRow, seq: number): Push {
   const payload = { ...JSON.parse(row.payload), seq };
 
   return { name: row.name, rooms: row.rooms, payload } as Push;
-}
-
-async function markPublished(
-  tx: Database['db'],
-  rows: OutboxRow[],
-  seqs: number[],
-): Promise<void> {
-  const pairs = rows.map((row, i) => ({ id: toCents(row.id), seq: seqs[i] }));
-
-  await tx.execute(sql`
-    update outbox set seq = v.seq, published_at = now()
-    from json_to_recordset(${JSON.stringify(pairs)}::json)
-      as v(id bigint, seq bigint)
-    where outbox.id = v.id`);
 }
 
 /** Drops published rows past the retention window, raising the mark. */

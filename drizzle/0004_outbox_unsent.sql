@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_unsent_idx" ON "outbox" USING btree ("seq") WHERE "outbox"."seq" is not null and "outbox"."published_at" is null;
