@@ -10,10 +10,13 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** A connected client that records every push it receives, in order. */
 export class Listener {
-  readonly received: Array<{ name: PushName; payload: any }> = [];
+  readonly received: Array<{
+    name: PushName;
+    payload: Record<string, unknown>;
+  }> = [];
 
   constructor(readonly socket: ClientSocket) {
-    socket.onAny((name: PushName, payload: unknown) => {
+    socket.onAny((name: PushName, payload: Record<string, unknown>) => {
       this.received.push({ name, payload });
     });
   }
@@ -21,7 +24,7 @@ export class Listener {
   of<N extends PushName>(name: N): Array<PushPayload<N>> {
     return this.received
       .filter((push) => push.name === name)
-      .map((push) => push.payload);
+      .map((push) => push.payload as unknown as PushPayload<N>);
   }
 
   /** Resolves with the first push of `name` that matches, past or future. */
