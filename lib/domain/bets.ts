@@ -210,6 +210,9 @@ export async function cancelBet(
   betId: string,
 ): Promise<BetView> {
   const current = await getBet(tx, betId);
+  // Every path takes the event, then the bet, then the accounts: a
+  // settlement of this event runs fully before or after this cancel.
+  await lockEvent(tx, current.eventId, 'share');
 
   if (current.creatorId !== userId) {
     throw new AppError(

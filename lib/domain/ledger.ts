@@ -41,6 +41,14 @@ function accountFilter(ref: AccountRef) {
  * source is a user account holding less than the amount.
  */
 export async function transfer(tx: Db, move: Movement): Promise<void> {
+  // Both rows are locked in id order first: moving money one way and then
+  // back (placing and withdrawing an offer) must not lock them in
+  // opposite orders in two transactions, which would deadlock.
+  await tx.execute(sql`
+    select id from accounts
+    where (${accountFilter(move.from)}) or (${accountFilter(move.to)})
+    order by id for no key update`);
+
   const rows = await queryRows<{ entry: number | null }>(
     tx,
     sql`
@@ -70,6 +78,25 @@ export async function transfer(tx: Db, move: Movement): Promise<void> {
       'Your available balance is too low for this stake.',
     );
   }
+}
+
+/**
+ * Locks, in id order, the accounts of everyone with an open or matched bet
+ * on the event, before a settlement updates them all at once: the same
+ * order as single transfers, so the two cannot deadlock. The caller holds
+ * the event lock, so no new staker can join meanwhile.
+ */
+export async function lockStakers(tx: Db, eventId: string): Promise<void> {
+  await tx.execute(sql`
+    select a.id from accounts a
+    where a.user_id in (
+      select creator_id from bets
+      where event_id = ${eventId} and status in ('open', 'accepted')
+      union
+      select acceptor_id from bets
+      where event_id = ${eventId} and status = 'accepted'
+    )
+    order by a.id for no key update`);
 }
 
 /** Creates the two accounts of a new user. */

@@ -145,13 +145,15 @@ export async function auditLedger(db: Db): Promise<AuditReport> {
 }
 
 const AUDIT_SQL = sql`
-  with flows as (
-    select a.id, a.balance,
-      coalesce((select sum(amount) from ledger_entries
-        where to_account_id = a.id), 0)
-      - coalesce((select sum(amount) from ledger_entries
-        where from_account_id = a.id), 0) as from_ledger
-    from accounts a
+  with moved as (
+    select account_id, sum(delta) as net from (
+      select to_account_id as account_id, amount as delta from ledger_entries
+      union all
+      select from_account_id, -amount from ledger_entries
+    ) m group by account_id
+  ), flows as (
+    select a.id, a.balance, coalesce(moved.net, 0) as from_ledger
+    from accounts a left join moved on moved.account_id = a.id
   ), stakes as (
     select user_id, sum(amount) as staked from (
       select creator_id as user_id, creator_amount as amount from bets
