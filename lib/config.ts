@@ -8,6 +8,29 @@ const cents = (fallback: number) =>
 
 const optionalText = z.string().optional();
 
+const count = (fallback: number) =>
+  z.coerce.number().int().positive().default(fallback);
+
+const flag = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback)
+    .transform((value) => value === 'true');
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d+[smhd]$/, 'use a number and a unit, e.g. 15m, 12h, 7d')
+    .default(fallback);
+
+// `https://a.example, https://b.example` -> exact origins, no trailing /.
+function originsOf(list: string | undefined): string[] {
+  return (list ?? '')
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/+$/, ''))
+    .filter((origin) => origin !== '');
+}
+
 const EnvSchema = z.object({
   NODE_ENV: z
     .enum(['development', 'production', 'test'])
@@ -18,10 +41,26 @@ const EnvSchema = z.object({
   REDIS_URL: optionalText.pipe(z.url().optional()),
   DATA_DIR: z.string().min(1).default('.data'),
   JWT_SECRET: optionalText.pipe(z.string().min(16).optional()),
-  JWT_TTL: z
+  JWT_TTL: duration('15m'),
+  REFRESH_TTL: duration('30d'),
+  ALLOWED_ORIGINS: z
     .string()
-    .regex(/^\d+[smhd]$/, 'use a number and a unit, e.g. 15m, 12h, 7d')
-    .default('12h'),
+    .optional()
+    .transform((list) => originsOf(list))
+    .pipe(z.array(z.url({ error: 'list exact origins, never *' }))),
+  TRUST_PROXY: flag('false'),
+  RATE_LIMIT: z.enum(['on', 'off']).default('on'),
+  RATE_LIMIT_LOGIN_PER_USERNAME: count(10),
+  RATE_LIMIT_LOGIN_PER_IP: count(100),
+  RATE_LIMIT_REGISTER_PER_IP: count(20),
+  RATE_LIMIT_BETS_PER_USER: count(120),
+  SOCKET_EVENTS_PER_SOCKET: count(20),
+  SOCKET_EVENTS_PER_USER: count(60),
+  MAX_SOCKETS_PER_USER: count(20),
+  MAX_ROOMS_PER_SOCKET: count(25),
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16).optional()),
+  MIGRATE_ON_START: flag('true'),
+  SHUTDOWN_GRACE_MS: count(10_000),
   SIGNUP_CREDIT_CENTS: cents(100_000),
   MAX_STAKE_CENTS: cents(1_000_000),
   ADMIN_USERNAME: optionalText,
@@ -75,6 +114,15 @@ export function parseConfig(
     throw new ConfigError(
       'Invalid environment: JWT_SECRET: required when DATABASE_URL is set ' +
         'or NODE_ENV=production',
+    );
+  }
+
+  // HS256 is only as strong as its key: production wants 256 bits.
+  const secretBytes = Buffer.byteLength(values.JWT_SECRET ?? '');
+  if (isProduction && secretBytes < 32) {
+    throw new ConfigError(
+      'Invalid environment: JWT_SECRET: use at least 32 bytes in ' +
+        'production (for example `openssl rand -base64 48`)',
     );
   }
 
