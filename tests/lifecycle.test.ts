@@ -85,9 +85,12 @@ describe('suspending an event', () => {
     expect(take.status).toBe(409);
     expect(take.body.error.code).toBe('EVENT_SUSPENDED');
     expect(await app.api.wallet(bob.token)).toMatchObject({ frozenBalance: 0 });
-    expect(
-      await lobby.waitFor('event-update', (p) => p.eventId === event.id),
-    ).toMatchObject({ suspended: true });
+    // The event's creation may still be on its way to a socket that
+    // connected after it: wait for the push that says suspended.
+    await lobby.waitFor(
+      'event-update',
+      (p) => p.eventId === event.id && p.suspended === true,
+    );
 
     await app.api.post(
       `/api/events/${event.id}/resume`,

@@ -54,14 +54,18 @@ describe('registering a result', () => {
       availableBalance: 99_200,
       frozenBalance: 0,
     });
-    expect(await aliceSees.waitFor('bet-resolved')).toMatchObject({
+    expect(
+      await aliceSees.waitFor('bet-resolved', (p) => p.betId === bet.id),
+    ).toMatchObject({
       eventId: event.id,
       betId: bet.id,
       outcome: 'won',
       isWinner: true,
       amount: 800,
     });
-    expect(await bobSees.waitFor('bet-resolved')).toMatchObject({
+    expect(
+      await bobSees.waitFor('bet-resolved', (p) => p.betId === bet.id),
+    ).toMatchObject({
       betId: bet.id,
       outcome: 'lost',
       isWinner: false,
@@ -73,7 +77,10 @@ describe('registering a result', () => {
     expect(
       await bobSees.waitFor('wallet-update', (p) => p.reason === 'bet_lost'),
     ).toMatchObject({ balance: 99_200, frozenBalance: 0 });
-    const result = await room.waitFor('event-result');
+    const result = await room.waitFor(
+      'event-result',
+      (p) => p.eventId === event.id,
+    );
     expect(result).toMatchObject({
       eventId: event.id,
       result: 'home',
