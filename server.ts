@@ -9,6 +9,10 @@ import { createMemoryBus, createRedisBus, type Bus } from './lib/realtime/bus';
 import { attachSocketServer, startRelay } from './lib/realtime/socket-server';
 import { startOutboxRelay } from './lib/realtime/outbox-relay';
 import { startPresence, type Presence } from './lib/realtime/presence';
+import { stampClient } from './lib/security/client';
+import { setSecurityHeaders } from './lib/security/headers';
+import { createLimiterStore } from './lib/security/limiter';
+import { createRateLimits } from './lib/security/rate-limits';
 import { createServices } from './lib/services';
 
 // The only entry point: config, database and migrations, bus, one HTTP
@@ -30,6 +34,8 @@ async function main(): Promise<void> {
   const database = await prepareDatabase(config, log);
   const bus = openBus(config, log);
   const tokens = loadTokenKeys(config);
+  const limiterStore = createLimiterStore(config.REDIS_URL, log);
+  const limits = createRateLimits(config, limiterStore);
   const relay = startOutboxRelay({ database, bus, log });
   const services = createServices({
     config,
@@ -38,9 +44,15 @@ async function main(): Promise<void> {
     onPushesCommitted: relay.nudge,
     busIsUp: bus.isUp,
   });
-  setAppContext({ config, services, log });
+  setAppContext({ config, services, log, limits });
 
   const httpServer = createServer();
+  // Registered before Next's listener, so it runs first on every request:
+  // trusted client headers for the handlers, security headers for all.
+  httpServer.on('request', (req, res) => {
+    stampClient(req, config.TRUST_PROXY);
+    setSecurityHeaders(req, res, !config.isProduction);
+  });
   const nextApp = next({
     dev: !config.isProduction,
     hostname: config.HOST,
@@ -83,6 +95,7 @@ async function main(): Promise<void> {
     await relay.stop();
     await presence?.close();
     await bus.close();
+    await limiterStore.close();
     await nextApp.close();
     await database.close();
   });

@@ -1,5 +1,6 @@
 import type { Config } from './config';
 import type { Logger } from './log';
+import type { RateLimits } from './security/rate-limits';
 import type { Services } from './services';
 
 /**
@@ -11,6 +12,8 @@ export interface AppContext {
   config: Config;
   services: Services;
   log: Logger;
+  /** HTTP rate limits; every check passes when RATE_LIMIT=off. */
+  limits: RateLimits;
   /** Disconnects every socket of a user, on every instance. */
   disconnectUser?: (userId: string) => void;
 }

@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
   FORBIDDEN: 403,
+  CROSS_SITE_REQUEST: 403,
   CANNOT_ACCEPT_OWN_BET: 403,
   NOT_BET_CREATOR: 403,
   NOT_FOUND: 404,
@@ -39,6 +40,8 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** For RATE_LIMITED: when to try again, sent as Retry-After. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

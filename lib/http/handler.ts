@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextRequest } from 'next/server';
 import { appContext } from '@/lib/app-context';
+import { checkCsrf } from './csrf';
 import { errorResponse } from './respond';
 
 type RouteContext<P> = { params: Promise<P> };
@@ -23,6 +24,10 @@ export function route<P = Record<string, never>>(
     let response: Response;
 
     try {
+      // Here rather than in each handler, so no mutation can forget it.
+      checkCsrf(request, {
+        allowedOrigins: appContext().config.ALLOWED_ORIGINS,
+      });
       response = await handler(request, context);
     } catch (error) {
       response = errorResponse(error);

@@ -28,7 +28,10 @@ export function describeIssues(error: ZodError): string {
  */
 export function errorResponse(error: unknown): Response {
   if (isAppError(error)) {
-    return json(errorBody(error.code, error.message), error.status);
+    const retry = error.retryAfterSeconds;
+    const headers = retry ? { 'retry-after': String(retry) } : undefined;
+
+    return json(errorBody(error.code, error.message), error.status, headers);
   }
   if (error instanceof ZodError) {
     return json(errorBody('VALIDATION_ERROR', describeIssues(error)), 400);

@@ -3,12 +3,14 @@ import { appContext } from '@/lib/app-context';
 import { requireUser } from '@/lib/http/auth';
 import { idempotencyKey } from '@/lib/http/body';
 import { route } from '@/lib/http/handler';
+import { limitBets } from '@/lib/http/limits';
 import { json } from '@/lib/http/respond';
 
 // POST /api/bets/:id/accept: takes the other side of an open offer.
 export const POST = route<{ id: string }>(
   async (request: NextRequest, { params }) => {
     const session = await requireUser(request);
+    await limitBets(session);
     const { id } = await params;
     const idem = idempotencyKey(request, session, null);
 
