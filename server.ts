@@ -7,6 +7,7 @@ import { ConfigError, parseConfig, type Config } from './lib/config';
 import { createLogger, type Logger } from './lib/log';
 import { createMemoryBus, createRedisBus, type Bus } from './lib/realtime/bus';
 import { attachSocketServer, startRelay } from './lib/realtime/socket-server';
+import { createSocketGuards } from './lib/realtime/socket-guards';
 import { startOutboxRelay } from './lib/realtime/outbox-relay';
 import { startPresence, type Presence } from './lib/realtime/presence';
 import { stampClient } from './lib/security/client';
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
 
   let presence: Presence | undefined;
   const io = attachSocketServer(httpServer, {
+    guards: createSocketGuards(config, limiterStore, log),
     verify: services.auth.verify,
     eventExists: services.events.exists,
     replay: services.stream.replay,

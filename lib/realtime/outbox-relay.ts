@@ -197,3 +197,20 @@ export async function pruneOutbox(database: Database): Promise<void> {
     on conflict (id) do update set pruned_through = greatest(
       outbox_watermark.pruned_through, excluded.pruned_through)`);
 }
+
+/** How many pushes wait to be published, and how long the oldest has. */
+export async function outboxBacklog(
+  database: Database,
+): Promise<{ pending: number; lagSeconds: number }> {
+  const [row] = await queryRows<{ pending: unknown; lag: unknown }>(
+    database.db,
+    sql`select count(*) as pending,
+      coalesce(extract(epoch from now() - min(created_at)), 0) as lag
+      from outbox where published_at is null`,
+  );
+
+  return {
+    pending: Number(row?.pending ?? 0),
+    lagSeconds: Number(row?.lag ?? 0),
+  };
+}

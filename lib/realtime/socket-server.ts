@@ -7,6 +7,7 @@ import type { Logger } from '@/lib/log';
 import type { Bus } from './bus';
 import type { Push } from './contract';
 import type { Replay } from './replay';
+import { REFUSALS, type SocketGuards } from './socket-guards';
 import {
   rooms,
   type ClientToServerEvents,
@@ -35,6 +36,8 @@ export interface SocketDeps {
   /** A socket joined or left the room of `eventId`. */
   onViewersChange?(eventId: string): void;
   log: Logger;
+  /** Origin, socket and room caps, and client event budgets. */
+  guards: SocketGuards;
 }
 
 const EventIdSchema = z.string().min(1).max(64);
@@ -44,6 +47,7 @@ const CursorSchema = z
     error: 'at most 50 rooms',
   });
 const BAD_ID = 'eventId must be an event id string.';
+const ROOMS_FULL = { ok: false, error: REFUSALS.tooManyRooms } as const;
 
 /**
  * Attaches Socket.IO to the app's HTTP server. A socket must bring a
@@ -62,6 +66,10 @@ export function attachSocketServer(
     serveClient: false,
   });
 
+  // Before authentication: a page on another site must not even learn
+  // whether its visitor's cookie is valid.
+  io.use((socket, next) => next(deps.guards.originError(socket)));
+
   io.use(async (socket, next) => {
     const token = tokenOf(socket.handshake);
     if (!token) return next(new Error('Authentication error: Token required'));
@@ -70,13 +78,16 @@ export function attachSocketServer(
     if (!session) return next(new Error('Authentication error: Invalid token'));
 
     socket.data = session;
-    next();
+    const userRoom = rooms.user(socket.data.userId);
+    const open = io.sockets.adapter.rooms.get(userRoom)?.size ?? 0;
+    next(deps.guards.socketCapError(open));
   });
 
   io.on('connection', (socket) => {
     const { userId } = socket.data;
     debug('connect %s user=%s', socket.id, userId);
     void socket.join([rooms.user(userId), rooms.global]);
+    deps.guards.limitEvents(socket);
     const inOrder = serial((error) =>
       deps.log.error({ err: error }, 'socket room change failed'),
     );
@@ -85,7 +96,10 @@ export function attachSocketServer(
     // join still checking its event must not finish after a later leave.
     socket.on('join-event', (eventId, ack) =>
       inOrder(async () => {
-        const reply = await joinEvent(deps, eventId);
+        const room = rooms.event(String(eventId));
+        const reply = deps.guards.overRoomCap(socket, [room])
+          ? ROOMS_FULL
+          : await joinEvent(deps, eventId);
         if (reply.ok) {
           await socket.join(rooms.event(eventId as string));
           deps.onViewersChange?.(eventId as string);
@@ -159,11 +173,18 @@ async function joinEvent(deps: SocketDeps, eventId: unknown): Promise<JoinAck> {
 // own user room, the global room and rooms of events that exist.
 async function resume(
   deps: SocketDeps,
-  socket: { data: SocketData; join(room: string): unknown },
+  socket: {
+    data: SocketData;
+    rooms: Set<string>;
+    join(room: string): unknown;
+  },
   cursor: unknown,
 ): Promise<ResumeAck> {
   const parsed = CursorSchema.safeParse(cursor);
   if (!parsed.success) return { ok: false, error: 'Bad resume cursor.' };
+  if (deps.guards.overRoomCap(socket, Object.keys(parsed.data))) {
+    return ROOMS_FULL;
+  }
 
   for (const room of Object.keys(parsed.data)) {
     if (!(await mayJoin(deps, socket.data, room))) {
