@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { NextRequest } from 'next/server';
 import { appContext } from '@/lib/app-context';
 import { checkCsrf } from './csrf';
@@ -12,39 +11,22 @@ type Handler<P> = (
 ) => Promise<Response>;
 
 /**
- * Wraps a route handler: renders any error as the documented body and
- * logs one line per request with its outcome and duration.
+ * Wraps a route handler: refuses cross-site mutations (see csrf.ts) and
+ * renders any error as the documented body. The server logs one line per
+ * request (see `serveRequest` in server.ts).
  */
 export function route<P = Record<string, never>>(
   handler: Handler<P>,
 ): Handler<P> {
   return async (request, context) => {
-    const started = performance.now();
-    const requestId = request.headers.get('x-request-id') ?? randomUUID();
-    let response: Response;
-
     try {
       // Here rather than in each handler, so no mutation can forget it.
       checkCsrf(request, {
         allowedOrigins: appContext().config.ALLOWED_ORIGINS,
       });
-      response = await handler(request, context);
+      return await handler(request, context);
     } catch (error) {
-      response = errorResponse(error);
+      return errorResponse(error);
     }
-
-    response.headers.set('x-request-id', requestId);
-    appContext().log.info(
-      {
-        requestId,
-        method: request.method,
-        path: request.nextUrl.pathname,
-        status: response.status,
-        ms: Math.round(performance.now() - started),
-      },
-      'request',
-    );
-
-    return response;
   };
 }
