@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import nextEnv from '@next/env';
 import next from 'next';
 import { setAppContext } from './lib/app-context';
+import { cookieNames } from './lib/auth/cookies';
 import { loadTokenKeys, prepareDatabase } from './lib/boot';
 import { ConfigError, parseConfig, type Config } from './lib/config';
 import { createLogger, type Logger } from './lib/log';
@@ -10,6 +11,7 @@ import { attachSocketServer, startRelay } from './lib/realtime/socket-server';
 import { createSocketGuards } from './lib/realtime/socket-guards';
 import { startOutboxRelay } from './lib/realtime/outbox-relay';
 import { startPresence, type Presence } from './lib/realtime/presence';
+import { followControl } from './lib/realtime/socket-session';
 import { stampClient } from './lib/security/client';
 import { setSecurityHeaders } from './lib/security/headers';
 import { createLimiterStore } from './lib/security/limiter';
@@ -45,7 +47,17 @@ async function main(): Promise<void> {
     onPushesCommitted: relay.nudge,
     busIsUp: bus.isUp,
   });
-  setAppContext({ config, services, log, limits });
+  // Through the bus, so the user's sockets on every instance go, this
+  // one's included. While Redis is down they last until their token
+  // expires: a revoked session cannot reauth.
+  const disconnectUser = (userId: string) => {
+    bus
+      .publishControl({ type: 'disconnect-user', userId })
+      .catch((error: unknown) =>
+        log.warn({ err: error }, 'could not publish a disconnect'),
+      );
+  };
+  setAppContext({ config, services, log, disconnectUser, limits });
 
   const httpServer = createServer();
   // Registered before Next's listener, so it runs first on every request:
@@ -68,11 +80,13 @@ async function main(): Promise<void> {
   const io = attachSocketServer(httpServer, {
     guards: createSocketGuards(config, limiterStore, log),
     verify: services.auth.verify,
+    accessCookie: cookieNames(config.isProduction).access,
     eventExists: services.events.exists,
     replay: services.stream.replay,
     onViewersChange: (eventId) => presence?.changed(eventId),
     log,
   });
+  followControl(io, bus);
   presence = startPresence({
     localCount: (room) => io.sockets.adapter.rooms.get(room)?.size ?? 0,
     localEventIds: () => eventRoomsOf(io),

@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { Header } from '@/components/header';
 import { Providers } from '@/components/providers';
+import { SessionRefresher } from '@/components/session-refresher';
 import { currentSession } from '@/lib/session';
 import './globals.css';
 
@@ -21,7 +22,7 @@ export default async function RootLayout({
 }: {
   children: ReactNode;
 }) {
-  const { session, token } = await currentSession();
+  const { session, token, expiresAt, canRefresh } = await currentSession();
   const user = session
     ? { id: session.userId, username: session.username, role: session.role }
     : null;
@@ -29,7 +30,8 @@ export default async function RootLayout({
   return (
     <html lang="en">
       <body>
-        <Providers user={user} token={token}>
+        <Providers user={user} token={token} expiresAt={expiresAt}>
+          {canRefresh && <SessionRefresher />}
           <Header />
           <main className="page">{children}</main>
         </Providers>

@@ -10,6 +10,7 @@ import {
   type ReactNode,
 } from 'react';
 import { io, type Socket } from 'socket.io-client';
+import { refreshSession, type FreshSession } from '@/lib/client/api';
 import { StreamCursor } from '@/lib/client/stream-cursor';
 import {
   rooms,
@@ -66,15 +67,36 @@ const StatusContext = createContext<SocketStatus>({
   error: null,
 });
 
+// How long to keep a token before swapping it for a fresh one: a minute
+// before it expires, or at 80% of what is left when that is sooner than
+// a minute away (short lifetimes in tests). setTimeout overflows past
+// 2^31 - 1 ms, so the wait is capped there.
+export function refreshDelay(expiresAt: number, now = Date.now()): number {
+  const left = expiresAt - now;
+  const delay = Math.max(left * 0.8, left - 60_000);
+
+  return Math.min(Math.max(delay, 0), 2_147_483_647);
+}
+
+// A lost session is refreshed at most this often, so a server that keeps
+// refusing the socket cannot make the tab refresh in a loop.
+const RENEW_AT_MOST_EVERY_MS = 5_000;
+
 /**
  * Owns the tab's one Socket.IO connection. Handlers live in a registry
  * outside React state, so subscribing never re-renders anyone and a
  * remount (or strict mode's double effect) leaves one handler, not two.
+ * It also keeps the access token fresh: shortly before it expires the
+ * session is refreshed and the new token handed to the socket, and
+ * `onToken` tells whoever else holds it.
  */
 export function SocketProvider(props: {
   token: string | null;
+  /** When `token` expires, ms since the epoch; unknown means never. */
+  expiresAt?: number | null;
   userId?: string;
   url?: string;
+  onToken?: (fresh: FreshSession) => void;
   children: ReactNode;
 }) {
   const hub = useRef<SocketHub | null>(null);
@@ -83,17 +105,19 @@ export function SocketProvider(props: {
     isConnected: false,
     error: null,
   });
+  const auth = useFreshToken(props, hub.current);
+  const hasToken = auth.token !== null;
 
   useEffect(() => {
-    if (!props.token) return undefined;
+    if (!hub.current!.token) return undefined;
 
     const socket: ClientSocket = io(props.url ?? '', {
       ...RECONNECTION,
-      auth: { token: props.token },
+      auth: { token: hub.current!.token },
     });
 
     return hub.current!.attach(socket, setStatus);
-  }, [props.token, props.url]);
+  }, [hasToken, props.url]);
 
   const api = useMemo(() => hub.current!.api(), []);
 
@@ -104,6 +128,72 @@ export function SocketProvider(props: {
       </StatusContext.Provider>
     </SocketApiContext.Provider>
   );
+}
+
+/**
+ * The current token: the one from props until a refresh replaces it. It
+ * refreshes before expiry and when the server ended the socket's session
+ * (token expired, or the user logged out elsewhere), and hands each new
+ * token to the hub.
+ */
+function useFreshToken(
+  props: {
+    token: string | null;
+    expiresAt?: number | null;
+    onToken?: (fresh: FreshSession) => void;
+  },
+  hub: SocketHub,
+): { token: string | null; expiresAt: number | null } {
+  const fromProps = { token: props.token, expiresAt: props.expiresAt ?? null };
+  const [auth, setAuth] = useState(fromProps);
+  const [given, setGiven] = useState(props.token);
+  const onToken = useRef(props.onToken);
+  const lastRenew = useRef(0);
+
+  // A new token from the server render replaces a refreshed one.
+  if (props.token !== given) {
+    setGiven(props.token);
+    setAuth(fromProps);
+  }
+
+  useEffect(() => {
+    onToken.current = props.onToken;
+  });
+
+  const renew = useMemo(
+    () => async () => {
+      lastRenew.current = Date.now();
+      const fresh = await refreshSession();
+      if (!fresh) return;
+
+      setAuth(fresh);
+      onToken.current?.(fresh);
+    },
+    [],
+  );
+
+  useEffect(() => {
+    hub.handToken(auth.token);
+  }, [hub, auth.token]);
+
+  useEffect(() => {
+    if (!auth.token || !auth.expiresAt) return undefined;
+
+    const timer = setTimeout(() => void renew(), refreshDelay(auth.expiresAt));
+    return () => clearTimeout(timer);
+  }, [auth.token, auth.expiresAt, renew]);
+
+  useEffect(() => {
+    hub.onSessionLost = () => {
+      if (Date.now() - lastRenew.current < RENEW_AT_MOST_EVERY_MS) return;
+      void renew();
+    };
+    return () => {
+      hub.onSessionLost = null;
+    };
+  }, [hub, renew]);
+
+  return auth;
 }
 
 /** The socket API plus its connection status. */
@@ -184,6 +274,10 @@ export class SocketHub {
   private readonly syncedHandlers = new Set<() => void>();
   private readonly cursor: StreamCursor;
   private held: PushMessage[] | null = null;
+  /** The token the socket shows the server now. */
+  token: string | null = null;
+  /** Called when the server refused or ended the socket's session. */
+  onSessionLost: (() => void) | null = null;
 
   constructor(private readonly userId = '') {
     this.cursor = new StreamCursor(userId);
@@ -212,11 +306,17 @@ export class SocketHub {
       connectedBefore = true;
       void ready.then(() => this.synced());
     });
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
       setStatus({ isConnected: false, error: null });
+      // The server ends a socket whose token expired or whose user logged
+      // out, and the client does not retry that by itself.
+      if (reason === 'io server disconnect') this.onSessionLost?.();
     });
     socket.on('connect_error', (error) => {
       setStatus({ isConnected: false, error: error.message });
+      if (error.message.startsWith('Authentication error')) {
+        this.onSessionLost?.();
+      }
     });
 
     // After its 10 attempts the client stops; coming back online or to
@@ -277,6 +377,28 @@ export class SocketHub {
     if (reply?.ok) for (const push of reply.pushes) this.deliver(push);
     else await this.rejoin(Object.keys(cursor));
     for (const push of held) this.deliver(push);
+  }
+
+  /**
+   * Makes `token` the socket's: the next (re)connect shows it, and a live
+   * socket gets it through `reauth`, which moves its expiry. A socket the
+   * server had ended connects again with it.
+   */
+  handToken(token: string | null): void {
+    if (token === this.token) return;
+    this.token = token;
+    const socket = this.socket;
+    if (!socket || !token) return;
+
+    socket.auth = { token };
+    if (socket.connected) {
+      void socket
+        .timeout(RECONNECTION.timeout)
+        .emitWithAck('reauth', { token })
+        .catch(() => null);
+    } else if (!socket.active) {
+      socket.connect();
+    }
   }
 
   handlerCount(name: PushName): number {

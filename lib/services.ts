@@ -1,4 +1,4 @@
-import type { Config } from './config';
+import { ttlSeconds, type Config } from './config';
 import type { Database } from './db/client';
 import * as bets from './domain/bets';
 import * as events from './domain/events';
@@ -8,12 +8,8 @@ import { cancelEvent, kickOff, registerResult } from './domain/settlement';
 import * as users from './domain/users';
 import { auditLedger, listTransactions } from './domain/wallet';
 import { AppError } from './errors';
-import {
-  signToken,
-  verifyToken,
-  type Session,
-  type TokenKeys,
-} from './auth/tokens';
+import { createAuthService } from './auth/auth-service';
+import type { TokenKeys } from './auth/tokens';
 import type { BetStatus, EventStatus, ResumeCursor } from './realtime/contract';
 import { currentSeq, publishedSince, replayMissed } from './realtime/replay';
 import type { NewBetInput, NewEventInput } from './validation';
@@ -51,45 +47,14 @@ export function createServices(deps: ServiceDeps) {
     return result.value;
   }
 
-  const sessionOf = (user: users.PublicUser): Session => ({
-    userId: user.id,
-    username: user.username,
-    role: user.role,
-  });
-
   return {
-    auth: {
-      async register(input: { username: string; password: string }) {
-        const user = await run(undefined, (tx, emit) =>
-          users.registerUser(tx, emit, input, config.SIGNUP_CREDIT_CENTS),
-        );
-
-        return { user, token: await signToken(tokens, sessionOf(user)) };
-      },
-      async login(input: { username: string; password: string }) {
-        const user = await users.authenticate(
-          db,
-          input.username,
-          input.password,
-        );
-
-        return { user, token: await signToken(tokens, sessionOf(user)) };
-      },
-      /**
-       * The session in a valid token, checked against the user table so a
-       * deleted user is out and a changed role takes effect at once.
-       */
-      async verify(token: string) {
-        const claims = await verifyToken(tokens, token);
-        if (!claims || !events.isUuid(claims.userId)) return null;
-
-        const user = await users.findUserById(db, claims.userId);
-        if (!user) return null;
-
-        return { ...claims, username: user.username, role: user.role };
-      },
-      tokenTtlSeconds: tokens.ttlSeconds,
-    },
+    auth: createAuthService({
+      db,
+      tokens,
+      refreshTtlSeconds: ttlSeconds(config.REFRESH_TTL),
+      signupCredit: config.SIGNUP_CREDIT_CENTS,
+      mutate: (work) => run(undefined, work),
+    }),
 
     users: {
       async get(userId: string) {

@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
-import { SignJWT } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import type { ApiResponse, TestUser } from './support/api';
 import { JWT_SECRET } from './support/env';
 import { useTestApp } from './support/suite';
+
+// Test servers run in production mode, where the cookie has its
+// `__Host-` name.
+const COOKIE = '__Host-session';
 
 const app = useTestApp();
 
@@ -41,9 +45,10 @@ describe('registering', () => {
     expect(response.body).toEqual({
       user: { id: expect.any(String), username, role: 'user' },
       token: expect.any(String),
+      expiresAt: expect.stringMatching(ISO_TIME),
     });
     const cookie = response.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(new RegExp(`^session=${response.body.token};`));
+    expect(cookie).toMatch(new RegExp(`^${COOKIE}=${response.body.token};`));
     expect(cookie).toMatch(/; HttpOnly(;|$)/);
     expect(cookie).toMatch(/; SameSite=Lax(;|$)/);
     expect(cookie).toMatch(/; Path=\/(;|$)/);
@@ -141,9 +146,10 @@ describe('logging in', () => {
     expect(response.body).toEqual({
       user: { id: user.id, username: user.username, role: 'user' },
       token: expect.any(String),
+      expiresAt: expect.stringMatching(ISO_TIME),
     });
     expect(response.headers.get('set-cookie')).toMatch(
-      new RegExp(`^session=${response.body.token};.*HttpOnly`),
+      new RegExp(`^${COOKIE}=${response.body.token};.*HttpOnly`),
     );
     const whoami = await app.api.get('/api/me', response.body.token);
     expect(whoami.body.user.id).toBe(user.id);
@@ -183,7 +189,7 @@ describe('sessions', () => {
   it('accepts the session cookie alone, with no Authorization header', async () => {
     const user = await app.api.newUser();
 
-    const response = await me({ cookie: `session=${user.token}` });
+    const response = await me({ cookie: `${COOKIE}=${user.token}` });
 
     expect(response.status).toBe(200);
     expect(response.body.user).toEqual({
@@ -197,12 +203,12 @@ describe('sessions', () => {
     const user = await app.api.newUser();
 
     const response = await app.api.request('POST', '/api/auth/logout', {
-      headers: { cookie: `session=${user.token}` },
+      headers: { cookie: `${COOKIE}=${user.token}` },
     });
 
     expect(response.status).toBe(204);
     const cookie = response.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^session=;/);
+    expect(cookie).toMatch(new RegExp(`^${COOKIE}=;`));
     expect(cookie).toMatch(/; Max-Age=0(;|$)/);
     expect(cookie).toMatch(/; HttpOnly(;|$)/);
   });
@@ -216,12 +222,15 @@ interface Claims {
   sub: string;
   username: string;
   role: 'user' | 'admin';
+  /** The session the user's own token names. */
+  sid: string;
 }
 
 const claimsOf = (user: TestUser, role: Claims['role'] = 'user'): Claims => ({
   sub: user.id,
   username: user.username,
   role,
+  sid: decodeJwt(user.token).sid as string,
 });
 
 function base64url(value: unknown): string {
@@ -234,7 +243,9 @@ function sign(
   secret: string,
   times: { iat?: number; exp: number | string } = { exp: '1h' },
 ): Promise<string> {
-  return new SignJWT({ username: claims.username, role: claims.role })
+  const { username, role, sid } = claims;
+
+  return new SignJWT({ username, role, sid })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.sub)
     .setIssuer('live-bets')
@@ -322,7 +333,7 @@ describe('a forged or stale token', () => {
       const token = await forge(user);
 
       const asBearer = await app.api.get('/api/me', token);
-      const asCookie = await me({ cookie: `session=${token}` });
+      const asCookie = await me({ cookie: `${COOKIE}=${token}` });
       const atAdmin = await app.api.get('/api/admin/audit', token);
 
       expectError(asBearer, 401, 'UNAUTHENTICATED');

@@ -8,6 +8,14 @@ export interface Session {
   role: Role;
 }
 
+/** What a valid access token says: who, which login, and until when. */
+export interface Claims extends Session {
+  /** The server-side session (one login) the token was issued for. */
+  sessionId: string;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+
 const ISSUER = 'live-bets';
 const AUDIENCE = 'live-bets';
 const ALGORITHM = 'HS256';
@@ -21,39 +29,57 @@ export function tokenKeys(secret: string, ttlSeconds: number): TokenKeys {
   return { secret: new TextEncoder().encode(secret), ttlSeconds };
 }
 
+/** Signs a short-lived access token for one session of a user. */
 export async function signToken(
   keys: TokenKeys,
-  session: Session,
-): Promise<string> {
-  return new SignJWT({ username: session.username, role: session.role })
+  session: Session & { sessionId: string },
+): Promise<{ token: string; expiresAt: number }> {
+  const issuedAt = Math.floor(Date.now() / 1000);
+  const expiresAt = issuedAt + keys.ttlSeconds;
+  const token = await new SignJWT({
+    username: session.username,
+    role: session.role,
+    sid: session.sessionId,
+  })
     .setProtectedHeader({ alg: ALGORITHM })
     .setSubject(session.userId)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(`${keys.ttlSeconds}s`)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(expiresAt)
     .sign(keys.secret);
+
+  return { token, expiresAt: expiresAt * 1000 };
 }
 
-/** Returns the session in a valid token, or null for any bad token. */
+/** Returns the claims of a valid token, or null for any bad token. */
 export async function verifyToken(
   keys: TokenKeys,
   token: string,
-): Promise<(Session & { expiresAt: number }) | null> {
+): Promise<Claims | null> {
   try {
+    // The algorithm is pinned: a token naming `none`, HS512 or RS256 is
+    // refused before its signature is looked at.
     const { payload } = await jwtVerify(token, keys.secret, {
       algorithms: [ALGORITHM],
       issuer: ISSUER,
       audience: AUDIENCE,
-      requiredClaims: ['sub', 'exp', 'iat'],
+      requiredClaims: ['sub', 'exp', 'iat', 'sid'],
     });
-    const { sub, username, role, exp } = payload;
+    const { sub, username, role, exp, sid } = payload;
 
     if (typeof username !== 'string' || !isRole(role) || !sub || !exp) {
       return null;
     }
+    if (typeof sid !== 'string') return null;
 
-    return { userId: sub, username, role, expiresAt: exp * 1000 };
+    return {
+      userId: sub,
+      username,
+      role,
+      sessionId: sid,
+      expiresAt: exp * 1000,
+    };
   } catch {
     // Expired, forged or malformed: all the same to the caller.
     return null;

@@ -282,6 +282,42 @@ export const outboxWatermark = pgTable('outbox_watermark', {
     .default(0),
 });
 
+/**
+ * One login: it lives while its refresh tokens keep being used, until it
+ * expires or is revoked (logout, or a refresh token used twice).
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/**
+ * Every refresh token a session was given, by the sha-256 of the token
+ * (the token itself is never stored). The current one has no
+ * `rotated_at`; a rotated one coming back means it was copied.
+ */
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    hash: text('hash').primaryKey(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id),
+    createdAt: createdAt(),
+    rotatedAt: timestamp('rotated_at', { withTimezone: true }),
+  },
+  (t) => [index('refresh_tokens_session_idx').on(t.sessionId)],
+);
+
 export type UserRow = typeof users.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type BetRow = typeof bets.$inferSelect;

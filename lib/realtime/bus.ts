@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { CHANNELS, CHANNEL_OF, type Channel, type Push } from './contract';
+import { CHANNELS, CHANNEL_OF, type Push } from './contract';
 
 /**
  * Carries pushes from whichever instance committed a change to every
@@ -17,10 +17,24 @@ export interface Bus {
    * meanwhile never reached this instance and must be caught up.
    */
   onResubscribed(handler: () => void): void;
+  /**
+   * Orders to every instance, apart from the pushes: not state, so not in
+   * the outbox, and lost (harmlessly) while Redis is down.
+   */
+  publishControl(message: ControlMessage): Promise<void>;
+  onControl(handler: (message: ControlMessage) => void): void;
   /** True when a publish would reach the other instances now. */
   isUp(): boolean;
   close(): Promise<void>;
 }
+
+/** An order to every instance: today, to drop a user's sockets. */
+export interface ControlMessage {
+  type: 'disconnect-user';
+  userId: string;
+}
+
+const CONTROL_CHANNEL = 'control';
 
 export function createMemoryBus(): Bus {
   const emitter = new EventEmitter();
@@ -34,6 +48,12 @@ export function createMemoryBus(): Bus {
     },
     onPush(handler) {
       emitter.on('push', handler);
+    },
+    async publishControl(message) {
+      setImmediate(() => emitter.emit('control', message));
+    },
+    onControl(handler) {
+      emitter.on('control', handler);
     },
     // An in-process bus never loses its subscription.
     onResubscribed: () => undefined,
@@ -63,17 +83,23 @@ export function createRedisBus(url: string, log: Logger): Bus {
   });
   const handlers: Array<(push: Push) => void> = [];
   const resubscribed: Array<() => void> = [];
+  const controlHandlers: Array<(message: ControlMessage) => void> = [];
 
   watch(publisher, 'publisher', log);
   watch(subscriber, 'subscriber', log, () => {
     for (const handler of resubscribed) handler();
   });
 
-  subscriber.subscribe(...CHANNELS).catch((error: unknown) => {
+  subscriber.subscribe(...CHANNELS, CONTROL_CHANNEL).catch((error: unknown) => {
     log.warn({ err: error }, 'redis subscribe failed; retrying on reconnect');
   });
-  subscriber.on('message', (_channel: Channel, message: string) => {
-    const push = parsePush(message, log);
+  subscriber.on('message', (channel: string, message: string) => {
+    if (channel === CONTROL_CHANNEL) {
+      const control = parseMessage<ControlMessage>(message, log);
+      if (control) for (const handler of controlHandlers) handler(control);
+      return;
+    }
+    const push = parseMessage<Push>(message, log);
     if (push) for (const handler of handlers) handler(push);
   });
 
@@ -84,6 +110,12 @@ export function createRedisBus(url: string, log: Logger): Bus {
     },
     onPush(handler) {
       handlers.push(handler);
+    },
+    async publishControl(message) {
+      await publisher.publish(CONTROL_CHANNEL, JSON.stringify(message));
+    },
+    onControl(handler) {
+      controlHandlers.push(handler);
     },
     onResubscribed(handler) {
       resubscribed.push(handler);
@@ -115,11 +147,11 @@ function watch(
   });
 }
 
-function parsePush(message: string, log: Logger): Push | undefined {
+function parseMessage<T>(message: string, log: Logger): T | undefined {
   try {
-    return JSON.parse(message) as Push;
+    return JSON.parse(message) as T;
   } catch (error) {
-    log.error({ err: error }, 'dropped an unreadable push from redis');
+    log.error({ err: error }, 'dropped an unreadable message from redis');
     return undefined;
   }
 }

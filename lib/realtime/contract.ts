@@ -134,12 +134,33 @@ export interface ClientToServerEvents {
   'join-event': (eventId: string, ack?: (reply: JoinAck) => void) => void;
   'leave-event': (eventId: string, ack?: (reply: JoinAck) => void) => void;
   resume: (cursor: ResumeCursor, ack: (reply: ResumeAck) => void) => void;
+  /**
+   * Hands the live socket a fresh access token of the same user, which
+   * moves its expiry; without one the server disconnects it at `exp`.
+   */
+  reauth: (payload: ReauthPayload, ack: (reply: ReauthAck) => void) => void;
 }
+
+export interface ReauthPayload {
+  token: string;
+}
+
+export type ReauthAck =
+  | {
+      ok: true;
+      /** When the socket will be disconnected now, ms since the epoch. */
+      expiresAt: number;
+    }
+  | { ok: false; error: string };
 
 export interface SocketData {
   userId: string;
   username: string;
   role: 'user' | 'admin';
+  /** The login the socket's token belongs to. */
+  sessionId: string;
+  /** When the socket's token expires, ms since the epoch. */
+  expiresAt: number;
 }
 
 export type PushName = keyof ServerToClientEvents;

@@ -2,11 +2,13 @@ import type { Server as HttpServer } from 'node:http';
 import createDebug from 'debug';
 import { Server } from 'socket.io';
 import { z } from 'zod';
-import type { Session } from '@/lib/auth/tokens';
+import { readCookie } from '@/lib/auth/cookies';
+import type { Claims } from '@/lib/auth/tokens';
 import type { Logger } from '@/lib/log';
 import type { Bus } from './bus';
 import type { Push } from './contract';
 import type { Replay } from './replay';
+import { trackSocketSession } from './socket-session';
 import { REFUSALS, type SocketGuards } from './socket-guards';
 import {
   rooms,
@@ -28,7 +30,9 @@ export type IoServer = Server<
 >;
 
 export interface SocketDeps {
-  verify(token: string): Promise<Session | null>;
+  verify(token: string): Promise<Claims | null>;
+  /** The access cookie's name, for browsers that send no auth token. */
+  accessCookie: string;
   /** Throws when no event has this id. */
   eventExists(eventId: string): Promise<void>;
   /** What the rooms in `cursor` missed since those seqs. */
@@ -71,13 +75,14 @@ export function attachSocketServer(
   io.use((socket, next) => next(deps.guards.originError(socket)));
 
   io.use(async (socket, next) => {
-    const token = tokenOf(socket.handshake);
+    const token = tokenOf(socket.handshake, deps.accessCookie);
     if (!token) return next(new Error('Authentication error: Token required'));
 
     const session = await deps.verify(token);
     if (!session) return next(new Error('Authentication error: Invalid token'));
 
-    socket.data = session;
+    const { userId, username, role, sessionId, expiresAt } = session;
+    socket.data = { userId, username, role, sessionId, expiresAt };
     const userRoom = rooms.user(socket.data.userId);
     const open = io.sockets.adapter.rooms.get(userRoom)?.size ?? 0;
     next(deps.guards.socketCapError(open));
@@ -87,6 +92,7 @@ export function attachSocketServer(
     const { userId } = socket.data;
     debug('connect %s user=%s', socket.id, userId);
     void socket.join([rooms.user(userId), rooms.global]);
+    trackSocketSession(socket, deps.verify);
     deps.guards.limitEvents(socket);
     const inOrder = serial((error) =>
       deps.log.error({ err: error }, 'socket room change failed'),
@@ -221,20 +227,19 @@ async function mayJoin(
 
 // The token comes from the handshake's auth payload; a browser on this
 // site may instead rely on its httpOnly session cookie.
-function tokenOf(handshake: {
-  auth: Record<string, unknown>;
-  headers: Record<string, string | string[] | undefined>;
-}): string | undefined {
+function tokenOf(
+  handshake: {
+    auth: Record<string, unknown>;
+    headers: Record<string, string | string[] | undefined>;
+  },
+  cookieName: string,
+): string | undefined {
   const fromAuth = handshake.auth.token;
   if (typeof fromAuth === 'string' && fromAuth.length > 0) return fromAuth;
 
   const cookie = handshake.headers.cookie;
-  const match =
-    typeof cookie === 'string'
-      ? /(?:^|;\s*)session=([^;]+)/.exec(cookie)
-      : null;
 
-  return match?.[1];
+  return readCookie(typeof cookie === 'string' ? cookie : '', cookieName);
 }
 
 /**

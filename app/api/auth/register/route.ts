@@ -1,6 +1,6 @@
 import type { NextRequest } from 'next/server';
 import { appContext } from '@/lib/app-context';
-import { sessionCookie } from '@/lib/http/auth';
+import { authCookies, issuedBody } from '@/lib/http/auth';
 import { readBody } from '@/lib/http/body';
 import { limitRegister } from '@/lib/http/limits';
 import { route } from '@/lib/http/handler';
@@ -11,10 +11,7 @@ import { CredentialsSchema } from '@/lib/validation';
 export const POST = route(async (request: NextRequest) => {
   await limitRegister(request);
   const input = await readBody(request, CredentialsSchema);
-  const { auth } = appContext().services;
-  const result = await auth.register(input);
+  const issued = await appContext().services.auth.register(input);
 
-  return json(result, 201, {
-    'set-cookie': sessionCookie(result.token, auth.tokenTtlSeconds),
-  });
+  return json(issuedBody(issued), 201, authCookies(issued));
 });
