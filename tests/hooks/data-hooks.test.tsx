@@ -19,6 +19,7 @@ import { startServer, type RunningServer } from '../support/server';
 // the snapshot and after each push is what the page would show.
 
 let server: RunningServer;
+let pageUrl: string;
 let api: Api;
 let admin: TestUser;
 let viewer: TestUser;
@@ -28,8 +29,11 @@ let marker: { id: string };
 
 beforeAll(async () => {
   server = await startServer();
-  openPageAt(server.url);
-  api = new Api(server.url);
+  // As `localhost`: happy-dom sends a Secure cookie over http only there,
+  // and the production server's `__Host-session` cookie must be Secure.
+  pageUrl = server.url.replace('127.0.0.1', 'localhost');
+  openPageAt(pageUrl);
+  api = new Api(pageUrl);
   admin = await api.admin();
   [viewer, alice, bob] = [
     await api.newUser('viewer'),
@@ -41,7 +45,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   cleanup();
-  document.cookie = 'session=; Max-Age=0; Path=/';
+  document.cookie = '__Host-session=; Max-Age=0; Path=/; Secure';
 });
 
 afterAll(async () => {
@@ -108,7 +112,7 @@ describe('useBets', () => {
     const snapshot = await api.get(`/api/events/${event.id}/bets`);
     const { socket } = await renderLive(
       <Offers eventId={event.id} initial={snapshot.body.items} />,
-      { url: server.url, token: viewer.token, userId: viewer.id },
+      { url: pageUrl, token: viewer.token, userId: viewer.id },
     );
     expect(offerTexts()).toEqual(['5.00 open']);
     await serverCaughtUp(socket(), marker.id);
@@ -142,7 +146,7 @@ describe('useBets', () => {
     await api.placeBet(alice.token, event.id, { creatorAmount: 500 });
     const { socket } = await renderLive(
       <Offers eventId={event.id} initial={null} />,
-      { url: server.url, token: viewer.token, userId: viewer.id },
+      { url: pageUrl, token: viewer.token, userId: viewer.id },
     );
     await waitFor(() => expect(offerTexts()).toHaveLength(2), {
       timeout: 10_000,
@@ -165,7 +169,7 @@ describe('useBets', () => {
     const { event, initial } = await eventWithNoBets();
     const { socket } = await renderLive(
       <Offers eventId={event.id} initial={initial} />,
-      { url: server.url, token: viewer.token, userId: viewer.id },
+      { url: pageUrl, token: viewer.token, userId: viewer.id },
     );
     await serverCaughtUp(socket(), marker.id);
 
@@ -184,7 +188,7 @@ describe('useEventLive', () => {
     const { body: initial } = await api.get(`/api/events/${event.id}`);
     const { socket } = await renderLive(
       <Scoreboard eventId={event.id} initial={initial} />,
-      { url: server.url, token: viewer.token, userId: viewer.id },
+      { url: pageUrl, token: viewer.token, userId: viewer.id },
     );
     expect(screen.getByText('scheduled no result')).toBeTruthy();
     await serverCaughtUp(socket(), marker.id);
@@ -215,14 +219,14 @@ describe('useWallet', () => {
     const event = await api.newEvent(admin.token);
     // The session cookie the server would have set at login; the hook's
     // snapshot request sends it like a browser does.
-    document.cookie = `session=${carol.token}; Path=/`;
+    document.cookie = `__Host-session=${carol.token}; Path=/; Secure`;
     const user = {
       id: carol.id,
       username: carol.username,
       role: 'user' as const,
     };
     await renderLive(<WalletCard />, {
-      url: server.url,
+      url: pageUrl,
       token: carol.token,
       userId: carol.id,
       around: (children: ReactNode) => (
