@@ -4,11 +4,15 @@ import { REFUSALS } from '@/lib/realtime/socket-guards';
 import { Api, type TestUser } from './support/api';
 import { startServer, type RunningServer } from './support/server';
 import { connect, type ClientSocket, type Listener } from './support/sockets';
+import { forgetRateLimits } from './support/rate-limits';
 import { useTestApp } from './support/suite';
 
 // Socket hardening against the production build: the handshake checks the
 // Origin, a user has a few sockets and a socket a few rooms, client events
 // are budgeted per socket and per user, and big frames end the socket.
+
+// Registered first, so it runs before the server starts and logs in.
+beforeAll(forgetRateLimits);
 
 const app = useTestApp({
   env: {
