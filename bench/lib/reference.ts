@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { stopChild } from './app';
+
+const SCRIPT = fileURLToPath(
+  new URL('../reference/bare-server.ts', import.meta.url),
+);
+
+export interface ReferenceServer {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the bare Socket.IO reference in a process of its own. */
+export function startReference(): Promise<ReferenceServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
+    env: { PATH: process.env.PATH, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Listening on (http:\/\/\S+)/.exec(output);
+      if (!match) return;
+      resolve({
+        url: match[1]!,
+        pid: child.pid!,
+        stop: () => stopChild(child),
+      });
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`the reference server exited with ${code}`)),
+    );
+  });
+}
