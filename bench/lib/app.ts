@@ -14,6 +14,7 @@ export const REDIS_URL =
 export const ADMIN = { username: 'bench_admin', password: 'bench-admin-pw-1' };
 
 export type Sql = postgres.Sql;
+export type Tx = postgres.TransactionSql;
 
 export interface RunningApp {
   url: string;

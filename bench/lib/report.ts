@@ -24,7 +24,7 @@ export interface ScenarioResult {
   rows: ResultRow[];
   chart?: ChartSpec;
   /** Raw figures per load step, for anyone redrawing the chart. */
-  steps?: Array<Record<string, unknown>>;
+  steps?: readonly object[];
   notes: string[];
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { signToken, tokenKeys, type Role } from '../../lib/auth/tokens';
-import { ADMIN, type RunningApp, type Sql } from './app';
+import { ADMIN, type RunningApp, type Tx } from './app';
 
 // Setup that would take minutes through the API (10,000 sign-ups each
 // hash a password) is written with a few set-based statements instead,
@@ -30,7 +30,7 @@ export async function seedUsers(
 }
 
 async function insertUsers(
-  tx: Sql,
+  tx: Tx,
   opts: { count: number; prefix: string; creditCents: number },
 ): Promise<void> {
   // A hash no password can match: these users never log in.
@@ -78,9 +78,11 @@ export async function mintTokens(
   role: Role,
 ): Promise<BenchUser[]> {
   const keys = tokenKeys(app.jwtSecret, 2 * 3600);
-  const sessionIds = await openSessions(
-    app.sql,
-    users.map((user) => user.id),
+  const sessionIds = await app.sql.begin((tx) =>
+    openSessions(
+      tx,
+      users.map((user) => user.id),
+    ),
   );
 
   return Promise.all(
@@ -97,7 +99,7 @@ export async function mintTokens(
   );
 }
 
-async function openSessions(sql: Sql, userIds: string[]): Promise<string[]> {
+async function openSessions(sql: Tx, userIds: string[]): Promise<string[]> {
   const ids = userIds.map(() => randomUUID());
   const [{ exists }] = await sql<[{ exists: boolean }]>`
     select to_regclass('sessions') is not null as exists`;
