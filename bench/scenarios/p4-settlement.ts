@@ -126,14 +126,15 @@ function resultOf(plan: Plan, steps: Step[]) {
   const factor = large.bets / small.bets;
   const extrapolated = small.settleMs * factor;
   const rows: ResultRow[] = [
-    {
-      metric: `settle ${small.bets} bets (request to answer)`,
+    ...steps.map((step) => ({
+      metric: `settle ${step.bets} bets (request to answer)`,
       unit: 'ms',
-      measured: small.settleMs,
+      measured: step.settleMs,
       reference: null,
-      target: small.bets === 10_000 ? '<= 2000 ms' : '(10k: <= 2000 ms)',
-      pass: small.bets === 10_000 ? small.settleMs <= 2000 : null,
-    },
+      // The issue's absolute target is for 10,000 bets only.
+      target: step.bets === 10_000 ? '<= 2000 ms' : '-',
+      pass: step.bets === 10_000 ? step.settleMs <= 2000 : null,
+    })),
     {
       metric: `settle ${large.bets} bets against ${factor}x the small run`,
       unit: 'ms',
