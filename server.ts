@@ -1,4 +1,9 @@
-import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import nextEnv from '@next/env';
 import next from 'next';
 import { setAppContext } from './lib/app-context';
@@ -6,12 +11,15 @@ import { cookieNames } from './lib/auth/cookies';
 import { loadTokenKeys, prepareDatabase } from './lib/boot';
 import { ConfigError, parseConfig, type Config } from './lib/config';
 import { createLogger, type Logger } from './lib/log';
+import { createMetrics, routeOf, type Metrics } from './lib/metrics';
 import { createMemoryBus, createRedisBus, type Bus } from './lib/realtime/bus';
 import { attachSocketServer, startRelay } from './lib/realtime/socket-server';
 import { createSocketGuards } from './lib/realtime/socket-guards';
-import { startOutboxRelay } from './lib/realtime/outbox-relay';
+import { outboxBacklog, startOutboxRelay } from './lib/realtime/outbox-relay';
 import { startPresence, type Presence } from './lib/realtime/presence';
+import { stickToInstance } from './lib/realtime/sticky';
 import { followControl } from './lib/realtime/socket-session';
+import { runInRequest, type RequestContext } from './lib/request-context';
 import { stampClient } from './lib/security/client';
 import { setSecurityHeaders } from './lib/security/headers';
 import { createLimiterStore } from './lib/security/limiter';
@@ -20,8 +28,6 @@ import { createServices } from './lib/services';
 
 // The only entry point: config, database and migrations, bus, one HTTP
 // server carrying Next and Socket.IO, the relay, and a graceful shutdown.
-
-const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -40,12 +46,18 @@ async function main(): Promise<void> {
   const limiterStore = createLimiterStore(config.REDIS_URL, log);
   const limits = createRateLimits(config, limiterStore);
   const relay = startOutboxRelay({ database, bus, log });
+  const metrics = createMetrics();
+  let draining = false;
   const services = createServices({
     config,
     database,
     tokens,
-    onPushesCommitted: relay.nudge,
+    onPushesCommitted: (pushes) => {
+      relay.nudge();
+      metrics.committed(pushes);
+    },
     busIsUp: bus.isUp,
+    isDraining: () => draining,
   });
   // Through the bus, so the user's sockets on every instance go, this
   // one's included. While Redis is down they last until their token
@@ -57,7 +69,7 @@ async function main(): Promise<void> {
         log.warn({ err: error }, 'could not publish a disconnect'),
       );
   };
-  setAppContext({ config, services, log, disconnectUser, limits });
+  setAppContext({ config, services, log, limits, disconnectUser, metrics });
 
   const httpServer = createServer();
   // Registered before Next's listener, so it runs first on every request:
@@ -74,7 +86,9 @@ async function main(): Promise<void> {
   });
   await nextApp.prepare();
   const handle = nextApp.getRequestHandler();
-  httpServer.on('request', (req, res) => void handle(req, res));
+  httpServer.on('request', (req, res) =>
+    serveRequest(req, res, handle, { log, metrics }),
+  );
 
   let presence: Presence | undefined;
   const io = attachSocketServer(httpServer, {
@@ -86,6 +100,7 @@ async function main(): Promise<void> {
     onViewersChange: (eventId) => presence?.changed(eventId),
     log,
   });
+  if (config.INSTANCE_ID) stickToInstance(io, config.INSTANCE_ID);
   followControl(io, bus);
   presence = startPresence({
     localCount: (room) => io.sockets.adapter.rooms.get(room)?.size ?? 0,
@@ -94,10 +109,22 @@ async function main(): Promise<void> {
     redisUrl: config.REDIS_URL,
     log,
   });
+  metrics.watch({
+    sockets: () => ({
+      connected: io.engine.clientsCount,
+      rooms: io.sockets.adapter.rooms.size,
+    }),
+    outbox: cached(1000, () => outboxBacklog(database)),
+    database: () => ({
+      poolSize: database.poolSize,
+      inFlight: services.transactionsInFlight(),
+    }),
+  });
   startRelay({
     io,
     bus,
     log,
+    onEmit: metrics.pushSent,
     startSeq: await services.stream.currentSeq(),
     publishedSince: services.stream.publishedSince,
   });
@@ -106,7 +133,9 @@ async function main(): Promise<void> {
   log.info({ url: urlOf(httpServer, config) }, 'ready');
   process.stdout.write(`Listening on ${urlOf(httpServer, config)}\n`);
 
-  onShutdown(log, async () => {
+  onShutdown(log, config.SHUTDOWN_GRACE_MS, async () => {
+    // Readiness fails first, so a balancer stops sending new work here.
+    draining = true;
     await closeHttp(httpServer, io);
     await relay.stop();
     await presence?.close();
@@ -115,6 +144,70 @@ async function main(): Promise<void> {
     await nextApp.close();
     await database.close();
   });
+}
+
+type Handle = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+// One log line and one latency sample per request. Every line logged
+// while the request is handled carries its id and, once a handler has
+// authenticated the caller, the user id.
+function serveRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  handle: Handle,
+  deps: { log: Logger; metrics: Metrics },
+): void {
+  const started = performance.now();
+  const context: RequestContext = { requestId: requestIdOf(req) };
+  req.headers['x-request-id'] = context.requestId;
+  res.setHeader('x-request-id', context.requestId);
+
+  res.once('finish', () => {
+    const ms = performance.now() - started;
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const method = req.method ?? 'GET';
+    deps.metrics.observeRequest(method, path, res.statusCode, ms / 1000);
+
+    // Build assets would drown the useful lines; they log at debug.
+    const level = path.startsWith('/_next/') ? 'debug' : 'info';
+    deps.log[level](
+      {
+        ...context,
+        method,
+        route: routeOf(path),
+        path,
+        status: res.statusCode,
+        ms: Math.round(ms),
+      },
+      'request',
+    );
+  });
+
+  runInRequest(context, () => void handle(req, res));
+}
+
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+// A balancer's id is kept so one request can be followed across hops.
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+
+  return typeof given === 'string' && REQUEST_ID.test(given)
+    ? given
+    : randomUUID();
+}
+
+/** Reuses a slow reading for `ms`, so one scrape runs one query. */
+function cached<T>(ms: number, read: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | undefined;
+
+  return () => {
+    if (!last || Date.now() - last.at > ms) {
+      last = { at: Date.now(), value: read() };
+    }
+
+    return last.value;
+  };
 }
 
 function eventRoomsOf(io: ReturnType<typeof attachSocketServer>): string[] {
@@ -179,7 +272,11 @@ async function closeHttp(
 // Stop accepting, tell sockets to go, let in-flight requests finish, then
 // close the bus and the pool. A second signal or the grace timeout ends
 // the process at once.
-function onShutdown(log: Logger, close: () => Promise<void>): void {
+function onShutdown(
+  log: Logger,
+  graceMs: number,
+  close: () => Promise<void>,
+): void {
   let closing = false;
 
   const stop = (signal: string) => {
@@ -190,7 +287,7 @@ function onShutdown(log: Logger, close: () => Promise<void>): void {
     setTimeout(() => {
       log.error('shutdown took too long; exiting');
       process.exit(1);
-    }, SHUTDOWN_GRACE_MS).unref();
+    }, graceMs).unref();
 
     close()
       .then(() => process.exit(0))

@@ -1,5 +1,6 @@
 import type { Config } from './config';
 import type { Logger } from './log';
+import type { Metrics } from './metrics';
 import type { RateLimits } from './security/rate-limits';
 import type { Services } from './services';
 
@@ -14,6 +15,7 @@ export interface AppContext {
   log: Logger;
   /** HTTP rate limits; every check passes when RATE_LIMIT=off. */
   limits: RateLimits;
+  metrics?: Metrics;
   /** Disconnects every socket of a user, on every instance. */
   disconnectUser?: (userId: string) => void;
 }

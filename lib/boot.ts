@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ttlSeconds, type Config } from './config';
 import { tokenKeys, type TokenKeys } from './auth/tokens';
-import { openDatabase, type Database } from './db/client';
+import { MIGRATIONS, openDatabase, type Database } from './db/client';
+import { pendingMigrations } from './db/migrations';
 import { ensureSystemAccount } from './domain/ledger';
 import { mutate } from './domain/mutation';
 import { ensureAdmin } from './domain/users';
@@ -23,7 +24,17 @@ export async function prepareDatabase(
     dataDir: path.join(config.DATA_DIR, 'pglite'),
   });
 
-  await database.migrate();
+  // With MIGRATE_ON_START=false a deploy migrates as its own step; an
+  // instance started before that step refuses, rather than half-work.
+  if (config.MIGRATE_ON_START) await database.migrate();
+  const pending = await pendingMigrations(database.db, MIGRATIONS);
+  if (pending.length > 0) {
+    await database.close();
+    throw new Error(
+      `migrations pending (${pending.join(', ')}): run \`npm run db:migrate\``,
+    );
+  }
+
   await ensureSystemAccount(database.db);
   log.info({ db: database.kind }, 'database ready');
 

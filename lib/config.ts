@@ -58,6 +58,12 @@ const EnvSchema = z.object({
   SOCKET_EVENTS_PER_USER: count(60),
   MAX_SOCKETS_PER_USER: count(20),
   MAX_ROOMS_PER_SOCKET: count(25),
+  INSTANCE_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9_-]{1,32}$/i, 'letters, digits, _ and - only')
+      .optional(),
+  ),
   METRICS_TOKEN: optionalText.pipe(z.string().min(16).optional()),
   MIGRATE_ON_START: flag('true'),
   SHUTDOWN_GRACE_MS: count(10_000),
@@ -73,6 +79,9 @@ const EnvSchema = z.object({
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** Every variable the server reads; .env.example lists each one. */
+export const ENV_KEYS = Object.keys(EnvSchema.shape);
 
 export interface Config extends Env {
   isProduction: boolean;

@@ -1,5 +1,6 @@
 import { ttlSeconds, type Config } from './config';
-import type { Database } from './db/client';
+import { MIGRATIONS, type Database } from './db/client';
+import { pendingMigrations } from './db/migrations';
 import * as bets from './domain/bets';
 import * as events from './domain/events';
 import { readWallet } from './domain/ledger';
@@ -10,7 +11,12 @@ import { auditLedger, listTransactions } from './domain/wallet';
 import { AppError } from './errors';
 import { createAuthService } from './auth/auth-service';
 import type { TokenKeys } from './auth/tokens';
-import type { BetStatus, EventStatus, ResumeCursor } from './realtime/contract';
+import type {
+  BetStatus,
+  EventStatus,
+  Push,
+  ResumeCursor,
+} from './realtime/contract';
 import { currentSeq, publishedSince, replayMissed } from './realtime/replay';
 import type { NewBetInput, NewEventInput } from './validation';
 
@@ -26,14 +32,17 @@ export interface ServiceDeps {
   database: Database;
   tokens: TokenKeys;
   /** Called after a transaction that wrote pushes to the outbox. */
-  onPushesCommitted?: () => void;
+  onPushesCommitted?: (pushes: readonly Push[]) => void;
   /** Whether the bus reaches the other instances now. */
   busIsUp?: () => boolean;
+  /** True once shutdown began: the balancer should send no more here. */
+  isDraining?: () => boolean;
 }
 
 export function createServices(deps: ServiceDeps) {
   const { config, database, tokens } = deps;
   const db = database.db;
+  let inFlight = 0;
 
   // The pushes are already in the outbox, committed with the change; the
   // relay publishes them, and a nudge only makes it do so at once.
@@ -41,8 +50,11 @@ export function createServices(deps: ServiceDeps) {
     idempotency: IdempotencyKey | undefined,
     work: (tx: typeof db, emit: Emit) => Promise<T>,
   ): Promise<T> {
-    const result = await mutate(db, idempotency, work);
-    if (result.pushes.length > 0) deps.onPushesCommitted?.();
+    inFlight += 1;
+    const result = await mutate(db, idempotency, work).finally(
+      () => (inFlight -= 1),
+    );
+    if (result.pushes.length > 0) deps.onPushesCommitted?.(result.pushes);
 
     return result.value;
   }
@@ -148,6 +160,30 @@ export function createServices(deps: ServiceDeps) {
       replay: (cursor: ResumeCursor) => replayMissed(db, cursor),
       currentSeq: () => currentSeq(db),
       publishedSince: (seq: number) => publishedSince(db, seq),
+    },
+
+    /** Write transactions running now, for the pool gauge. */
+    transactionsInFlight: () => inFlight,
+
+    /**
+     * Whether this instance should get traffic: the database answers,
+     * the bus is connected, the schema matches this build and the
+     * instance is not shutting down.
+     */
+    async readiness() {
+      const health = await this.health();
+      const pending = await pendingMigrations(db, MIGRATIONS).catch(() => null);
+      const draining = deps.isDraining?.() ?? false;
+      const ready =
+        health.status === 'ok' && pending?.length === 0 && !draining;
+
+      return {
+        ready,
+        db: health.db,
+        bus: health.bus,
+        migrations: pending === null ? 'unknown' : { pending },
+        draining,
+      };
     },
 
     async health() {

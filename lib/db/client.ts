@@ -18,6 +18,8 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** Connections the pool may open (PGlite has one). */
+  poolSize: number;
   /** Applies pending migrations from `drizzle/`. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
@@ -30,7 +32,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const MIGRATIONS = path.join(process.cwd(), 'drizzle');
+export const MIGRATIONS = path.join(process.cwd(), 'drizzle');
 
 // Any fixed number works; it only has to be the same in every instance so
 // that two servers starting together migrate one after the other.
@@ -56,6 +58,7 @@ function openPostgres(url: string, max: number): Database {
   return {
     db,
     kind: 'postgres',
+    poolSize: max,
     async migrate() {
       const lock = await client.reserve();
 
@@ -90,6 +93,7 @@ function openPglite(dataDir: string): Database {
   return {
     db,
     kind: 'pglite',
+    poolSize: 1,
     async migrate() {
       await migratePglite(drizzlePglite({ client }), {
         migrationsFolder: MIGRATIONS,

@@ -1,5 +1,4 @@
 import type { Server as HttpServer } from 'node:http';
-import createDebug from 'debug';
 import { Server } from 'socket.io';
 import { z } from 'zod';
 import { readCookie } from '@/lib/auth/cookies';
@@ -8,8 +7,8 @@ import type { Logger } from '@/lib/log';
 import type { Bus } from './bus';
 import type { Push } from './contract';
 import type { Replay } from './replay';
-import { trackSocketSession } from './socket-session';
 import { REFUSALS, type SocketGuards } from './socket-guards';
+import { trackSocketSession } from './socket-session';
 import {
   rooms,
   type ClientToServerEvents,
@@ -19,8 +18,6 @@ import {
   type ServerToClientEvents,
   type SocketData,
 } from './contract';
-
-const debug = createDebug('live-bets:socket');
 
 export type IoServer = Server<
   ClientToServerEvents,
@@ -90,10 +87,10 @@ export function attachSocketServer(
 
   io.on('connection', (socket) => {
     const { userId } = socket.data;
-    debug('connect %s user=%s', socket.id, userId);
+    deps.log.info({ socketId: socket.id, userId }, 'socket connected');
     void socket.join([rooms.user(userId), rooms.global]);
-    trackSocketSession(socket, deps.verify);
     deps.guards.limitEvents(socket);
+    trackSocketSession(socket, deps.verify);
     const inOrder = serial((error) =>
       deps.log.error({ err: error }, 'socket room change failed'),
     );
@@ -143,7 +140,10 @@ export function attachSocketServer(
     });
 
     socket.on('disconnect', (reason) => {
-      debug('disconnect %s user=%s reason=%s', socket.id, userId, reason);
+      deps.log.info(
+        { socketId: socket.id, userId, reason },
+        'socket disconnected',
+      );
     });
   });
 
@@ -252,6 +252,8 @@ export function startRelay(deps: {
   io: IoServer;
   bus: Bus;
   log: Logger;
+  /** Called with each push's name as it goes out to this instance. */
+  onEmit?: (name: string) => void;
   startSeq: number;
   publishedSince(seq: number): Promise<Push[]>;
 }): void {
@@ -264,6 +266,7 @@ export function startRelay(deps: {
     if (seq !== undefined && seq <= lastSeq) return;
     if (seq !== undefined) lastSeq = seq;
     emitToRooms(io, push, log);
+    deps.onEmit?.(push.name);
   };
 
   bus.onPush((push) => (held ? held.push(push) : relay(push)));
