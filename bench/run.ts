@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { describeMachine, machineInfo } from './lib/machine';
 import { writeResult } from './lib/report';
 import type { BenchContext, Scenario } from './lib/scenario';
+import { p1 } from './scenarios/p1-sockets';
 import { p2 } from './scenarios/p2-fanout';
+import { p3 } from './scenarios/p3-placement';
 import { p4 } from './scenarios/p4-settlement';
 import { p5 } from './scenarios/p5-first-load';
 
@@ -12,7 +14,7 @@ import { p5 } from './scenarios/p5-first-load';
 // the default is a small scale fit for a shared development machine.
 // BENCH_APP_DIR points at another build than the current folder's.
 
-const SCENARIOS: Scenario[] = [p2, p4, p5];
+const SCENARIOS: Scenario[] = [p1, p2, p3, p4, p5];
 
 const RESULTS = fileURLToPath(new URL('./results', import.meta.url));
 

@@ -32,6 +32,8 @@ export interface StartOptions {
   /** The folder holding `dist/server.js` and `.next`. */
   cwd: string;
   env?: Record<string, string>;
+  /** Node options before the script, e.g. `--expose-gc`. */
+  nodeArgs?: string[];
 }
 
 export async function startApp(opts: StartOptions): Promise<RunningApp> {
@@ -40,7 +42,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const databaseUrl = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${database}`);
   const jwtSecret = randomBytes(32).toString('hex');
 
-  const child = spawn(process.execPath, ['dist/server.js'], {
+  const args = [...(opts.nodeArgs ?? []), 'dist/server.js'];
+  const child = spawn(process.execPath, args, {
     cwd: opts.cwd,
     env: {
       PATH: process.env.PATH,

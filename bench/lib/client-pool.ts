@@ -17,9 +17,13 @@ export interface PoolReport {
   sockets: number;
   event: LatencySummary;
   wallet: LatencySummary;
+  /** Numbered new-bet pushes (see stakeOfBet). */
+  newBet: LatencySummary;
   counts: StreamCount;
+  newBetCounts: StreamCount;
   won: number;
   disconnects: number;
+  disconnectReasons: Record<string, number>;
 }
 
 export class ClientPool {
@@ -42,6 +46,8 @@ export class ClientPool {
     tokens: string[];
     eventId: string | null;
     concurrency?: number;
+    /** Handshakes started per second over all processes, open loop. */
+    ratePerSecond?: number;
   }): Promise<{ connected: number; failed: number; errors: string[] }> {
     const replies = await Promise.all(
       this.workers.map((worker, w) =>
@@ -51,6 +57,9 @@ export class ClientPool {
           tokens: opts.tokens.filter((_, i) => i % this.workers.length === w),
           eventId: opts.eventId,
           concurrency: opts.concurrency ?? 25,
+          ratePerSecond: opts.ratePerSecond
+            ? opts.ratePerSecond / this.workers.length
+            : undefined,
         }),
       ),
     );
@@ -76,16 +85,24 @@ export class ClientPool {
     ).filter((reply) => reply.type === 'report');
     const event = mergeEncoded(replies.map((reply) => reply.eventLatency));
     const wallet = mergeEncoded(replies.map((reply) => reply.walletLatency));
+    const newBet = mergeEncoded(replies.map((reply) => reply.betLatency));
     const result = {
       sockets: replies.reduce((sum, reply) => sum + reply.sockets, 0),
       event: summarize(event),
       wallet: summarize(wallet),
+      newBet: summarize(newBet),
       counts: replies.reduce((sum, r) => addCounts(sum, r.counts), NO_COUNT),
+      newBetCounts: replies.reduce(
+        (sum, r) => addCounts(sum, r.betCounts),
+        NO_COUNT,
+      ),
       won: replies.reduce((sum, reply) => sum + reply.won, 0),
       disconnects: replies.reduce((sum, reply) => sum + reply.disconnects, 0),
+      disconnectReasons: sumReasons(replies.map((r) => r.disconnectReasons)),
     };
     event.destroy();
     wallet.destroy();
+    newBet.destroy();
 
     return result;
   }
@@ -101,6 +118,19 @@ export class ClientPool {
       }),
     );
   }
+}
+
+function sumReasons(
+  parts: ReadonlyArray<Record<string, number>>,
+): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const part of parts) {
+    for (const [reason, n] of Object.entries(part)) {
+      total[reason] = (total[reason] ?? 0) + n;
+    }
+  }
+
+  return total;
 }
 
 function ask(

@@ -13,9 +13,12 @@ export interface ReferenceServer {
 }
 
 /** Starts the bare Socket.IO reference in a process of its own. */
-export function startReference(): Promise<ReferenceServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'production' },
+export function startReference(
+  opts: { env?: Record<string, string>; nodeArgs?: string[] } = {},
+): Promise<ReferenceServer> {
+  const args = [...(opts.nodeArgs ?? []), '--import', 'tsx', SCRIPT];
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', ...opts.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';

@@ -11,7 +11,12 @@ import {
   SequenceTracker,
   type StreamCount,
 } from '../lib/sequence';
-import type { ClientCommand, ClientReply } from '../lib/client-protocol';
+import {
+  numberOfBet,
+  type ClientCommand,
+  type ClientReply,
+} from '../lib/client-protocol';
+import { runOpenLoop } from '../lib/open-loop';
 
 // A load process: holds many Socket.IO clients and measures what they
 // receive. Latency is the receive time minus the push's `timestamp`,
@@ -21,13 +26,17 @@ import type { ClientCommand, ClientReply } from '../lib/client-protocol';
 interface Client {
   socket: Socket;
   tracker: SequenceTracker;
+  /** Numbered new-bet pushes; created at the first one. */
+  bets: SequenceTracker | null;
   won: boolean;
 }
 
 const clients: Client[] = [];
 let eventLatency = createHistogram();
 let walletLatency = createHistogram();
+let betLatency = createHistogram();
 let disconnects = 0;
+const disconnectReasons: Record<string, number> = {};
 let closing = false;
 
 // performance.now() adds sub-millisecond precision to the wall clock the
@@ -43,13 +52,22 @@ function watch(client: Client): void {
     recordMs(eventLatency, nowMs() - Number(payload.timestamp));
     client.tracker.see(Number(match[1]));
   });
+  client.socket.on('new-bet', (payload: Record<string, unknown>) => {
+    const n = numberOfBet(payload.acceptorAmount);
+    if (n === null) return;
+    recordMs(betLatency, nowMs() - Number(payload.timestamp));
+    client.bets ??= new SequenceTracker();
+    client.bets.see(n);
+  });
   client.socket.on('wallet-update', (payload: Record<string, unknown>) => {
     if (payload.reason !== 'bet_won') return;
     recordMs(walletLatency, nowMs() - Number(payload.timestamp));
     client.won = true;
   });
   client.socket.on('disconnect', (reason: string) => {
-    if (!closing && reason !== 'io client disconnect') disconnects += 1;
+    if (closing || reason === 'io client disconnect') return;
+    disconnects += 1;
+    disconnectReasons[reason] = (disconnectReasons[reason] ?? 0) + 1;
   });
 }
 
@@ -61,7 +79,12 @@ function connectOne(url: string, token: string, eventId: string | null) {
     forceNew: true,
     timeout: 60_000,
   });
-  const client: Client = { socket, tracker: new SequenceTracker(), won: false };
+  const client: Client = {
+    socket,
+    tracker: new SequenceTracker(),
+    bets: null,
+    won: false,
+  };
   watch(client);
 
   return new Promise<Client>((resolve, reject) => {
@@ -75,35 +98,70 @@ function connectOne(url: string, token: string, eventId: string | null) {
   });
 }
 
-async function connectAll(
-  command: Extract<ClientCommand, { type: 'connect' }>,
-): Promise<ClientReply> {
-  const errors: string[] = [];
-  let next = 0;
-  let failed = 0;
+type ConnectCommand = Extract<ClientCommand, { type: 'connect' }>;
 
-  // A fixed number of handshakes in flight: ramping 10,000 at once would
-  // measure the accept queue, not the app.
-  const lane = async () => {
-    while (next < command.tokens.length) {
-      const token = command.tokens[next++]!;
-      try {
-        clients.push(await connectOne(command.url, token, command.eventId));
-      } catch (error) {
-        failed += 1;
-        if (errors.length < 5) errors.push(String(error));
-      }
+async function connectAll(command: ConnectCommand): Promise<ClientReply> {
+  const errors: string[] = [];
+  let failed = 0;
+  const open = async (token: string) => {
+    try {
+      clients.push(await connectOne(command.url, token, command.eventId));
+      return true;
+    } catch (error) {
+      failed += 1;
+      if (errors.length < 5) errors.push(String(error));
+      return false;
     }
   };
-  await Promise.all(Array.from({ length: command.concurrency }, () => lane()));
+
+  if (command.ratePerSecond) {
+    await connectAtRate(command, command.ratePerSecond, open);
+  } else {
+    await connectInLanes(command, open);
+  }
 
   return { type: 'connected', connected: clients.length, failed, errors };
 }
 
+// A fixed number of handshakes in flight: ramping 10,000 at once would
+// measure the accept queue, not the app.
+async function connectInLanes(
+  command: ConnectCommand,
+  open: (token: string) => Promise<boolean>,
+): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < command.tokens.length) await open(command.tokens[next++]!);
+  };
+
+  await Promise.all(Array.from({ length: command.concurrency }, () => lane()));
+}
+
+// A ramp at a fixed rate whatever the server's pace, so a slow handshake
+// shows as more in flight rather than as a gentler ramp.
+async function connectAtRate(
+  command: ConnectCommand,
+  ratePerSecond: number,
+  open: (token: string) => Promise<boolean>,
+): Promise<void> {
+  await runOpenLoop({
+    ratePerSecond,
+    count: command.tokens.length,
+    send: (i) => open(command.tokens[i - 1]!),
+    // connectOne gives up on its own after its 60 s timeout.
+    drainMs: 70_000,
+  });
+}
+
 function report(expected: number): ClientReply {
   let counts: StreamCount = NO_COUNT;
+  let betCounts: StreamCount = NO_COUNT;
   for (const client of clients) {
     counts = addCounts(counts, client.tracker.count(expected));
+    betCounts = addCounts(
+      betCounts,
+      client.bets?.count(expected) ?? { ...NO_COUNT, lost: expected },
+    );
   }
 
   return {
@@ -111,19 +169,25 @@ function report(expected: number): ClientReply {
     sockets: clients.filter((client) => client.socket.connected).length,
     eventLatency: encodeHistogram(eventLatency),
     walletLatency: encodeHistogram(walletLatency),
+    betLatency: encodeHistogram(betLatency),
     counts,
+    betCounts,
     won: clients.filter((client) => client.won).length,
     disconnects,
+    disconnectReasons: { ...disconnectReasons },
   };
 }
 
 function reset(): ClientReply {
   eventLatency.destroy();
   walletLatency.destroy();
+  betLatency.destroy();
   eventLatency = createHistogram();
   walletLatency = createHistogram();
+  betLatency = createHistogram();
   for (const client of clients) {
     client.tracker = new SequenceTracker();
+    client.bets = null;
     client.won = false;
   }
 

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { NextRequest } from 'next/server';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Session } from '@/lib/auth/tokens';
 import type { IdempotencyKey } from '@/lib/domain/mutation';
 import { AppError } from '@/lib/errors';
 import { describeIssues } from './respond';
 
 /** Parses the JSON body against `schema`, or throws the documented 400. */
-export async function readBody<S extends z.ZodType>(
+export async function readBody<S extends z.core.$ZodType>(
   request: NextRequest,
   schema: S,
-): Promise<z.infer<S>> {
+): Promise<z.output<S>> {
   const raw = await request.text();
   let parsed: unknown;
 
@@ -20,7 +20,7 @@ export async function readBody<S extends z.ZodType>(
     throw new AppError('INVALID_JSON', 'The request body is not valid JSON.');
   }
 
-  const result = schema.safeParse(parsed);
+  const result = z.safeParse(schema, parsed);
   if (!result.success) {
     throw new AppError('VALIDATION_ERROR', describeIssues(result.error));
   }
@@ -29,12 +29,12 @@ export async function readBody<S extends z.ZodType>(
 }
 
 /** Parses query parameters against `schema`. */
-export function readQuery<S extends z.ZodType>(
+export function readQuery<S extends z.core.$ZodType>(
   request: NextRequest,
   schema: S,
-): z.infer<S> {
+): z.output<S> {
   const params = Object.fromEntries(request.nextUrl.searchParams);
-  const result = schema.safeParse(params);
+  const result = z.safeParse(schema, params);
 
   if (!result.success) {
     throw new AppError('VALIDATION_ERROR', describeIssues(result.error));

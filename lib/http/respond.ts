@@ -1,4 +1,4 @@
-import { ZodError } from 'zod';
+import { ZodError, type core } from 'zod';
 import { appContext } from '@/lib/app-context';
 import { isAppError, type ErrorCode } from '@/lib/errors';
 
@@ -11,7 +11,7 @@ function errorBody(code: ErrorCode, message: string) {
 }
 
 /** Summarises zod issues as one sentence naming each bad field. */
-export function describeIssues(error: ZodError): string {
+export function describeIssues(error: core.$ZodError): string {
   const parts = error.issues.map((issue) => {
     const field = issue.path.join('.') || 'body';
 

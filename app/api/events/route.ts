@@ -7,7 +7,7 @@ import { route } from '@/lib/http/handler';
 import { json, snapshot } from '@/lib/http/respond';
 import { EventStatusSchema, NewEventSchema } from '@/lib/validation';
 
-const ListQuery = z.object({ status: EventStatusSchema.optional() });
+const ListQuery = z.object({ status: z.optional(EventStatusSchema) });
 
 // GET /api/events?status=: live first, then upcoming, then ended.
 export const GET = route(async (request: NextRequest) => {

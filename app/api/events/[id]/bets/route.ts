@@ -6,7 +6,7 @@ import { route } from '@/lib/http/handler';
 import { snapshot } from '@/lib/http/respond';
 import { BetStatusSchema } from '@/lib/validation';
 
-const ListQuery = z.object({ status: BetStatusSchema.optional() });
+const ListQuery = z.object({ status: z.optional(BetStatusSchema) });
 
 // GET /api/events/:id/bets?status=: the event's bets, newest first.
 export const GET = route<{ id: string }>(
