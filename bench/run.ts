@@ -8,13 +8,14 @@ import { p2 } from './scenarios/p2-fanout';
 import { p3 } from './scenarios/p3-placement';
 import { p4 } from './scenarios/p4-settlement';
 import { p5 } from './scenarios/p5-first-load';
+import { p6 } from './scenarios/p6-watchers';
 
 // `npm run bench` runs every scenario; `npm run bench -- p2 p5` runs
 // those. `--full` uses the issue's scales, `--tiny` a seconds-long check;
 // the default is a small scale fit for a shared development machine.
 // BENCH_APP_DIR points at another build than the current folder's.
 
-const SCENARIOS: Scenario[] = [p1, p2, p3, p4, p5];
+const SCENARIOS: Scenario[] = [p1, p2, p3, p4, p5, p6];
 
 const RESULTS = fileURLToPath(new URL('./results', import.meta.url));
 

@@ -334,6 +334,9 @@ describe('with a token lifetime of 3 seconds', () => {
     const control = await connect(app.server.url, login.token);
     const controlGone = disconnected(control.socket);
 
+    // JWT times are whole seconds: a refresh within the login's second
+    // would expire with it, and both sockets would go together.
+    await nextSecondAfter(decodeJwt(login.token).iat as number);
     const fresh = await refresh(app.api, login.refresh);
     const theirs = await staying.socket.emitWithAck('reauth', {
       token: stranger.token,
@@ -458,3 +461,12 @@ describe.skipIf(!usesRealServices)('two instances', () => {
     expect(theirs.socket.connected).toBe(true);
   });
 });
+
+/** Resolves once the clock has passed the whole second `seconds`. */
+async function nextSecondAfter(seconds: number): Promise<void> {
+  const due = (seconds + 1) * 1000;
+
+  while (Date.now() < due) {
+    await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+  }
+}

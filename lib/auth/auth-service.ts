@@ -124,11 +124,12 @@ export function createAuthService(deps: AuthDeps) {
         return null;
       }
 
-      const [user, live] = await Promise.all([
-        users.findUserById(db, claims.userId),
-        sessions.isSessionLive(db, claims.sessionId, claims.userId),
-      ]);
-      if (!user || !live) return null;
+      const user = await sessions.liveSessionUser(
+        db,
+        claims.sessionId,
+        claims.userId,
+      );
+      if (!user) return null;
 
       return { ...claims, username: user.username, role: user.role };
     },

@@ -2,7 +2,7 @@ import { queryRows, sql, toCents, type Db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { rooms, type BetStatus } from '@/lib/realtime/contract';
 import { isUuid, lockEvent, requireOpenForBetting } from './events';
-import { readWallet, transfer, walletPush, type Movement } from './ledger';
+import { moveOwn, walletPush, type Movement, type Wallet } from './ledger';
 import type { Emit } from './mutation';
 
 export interface BetView {
@@ -134,16 +134,23 @@ export async function createBet(
     );
   }
 
-  const [row] = await queryRows<{ id: string }>(
+  // The new row is read back with its creator's name in the same
+  // statement: `b` is the inserted row, as BET_COLUMNS expects.
+  const [row] = await queryRows<BetRow>(
     tx,
-    sql`insert into bets (event_id, creator_id, creator_choice,
-        creator_amount, acceptor_amount, keep_when_live)
-      values (${input.eventId}, ${creatorId}, ${input.creatorChoice},
-        ${input.creatorAmount}, ${input.acceptorAmount},
-        ${input.keepWhenLive ?? false})
-      returning id`,
+    sql`with b as (
+        insert into bets (event_id, creator_id, creator_choice,
+          creator_amount, acceptor_amount, keep_when_live)
+        values (${input.eventId}, ${creatorId}, ${input.creatorChoice},
+          ${input.creatorAmount}, ${input.acceptorAmount},
+          ${input.keepWhenLive ?? false})
+        returning *
+      )
+      select ${BET_COLUMNS} from b
+      join users c on c.id = b.creator_id
+      left join users a on a.id = b.acceptor_id`,
   );
-  const bet = await getBet(tx, row!.id);
+  const bet = toView(row!);
 
   await freeze(tx, emit, creatorId, bet, bet.creatorAmount, 'bet_placed');
   emitNewBet(emit, bet);
@@ -246,14 +253,15 @@ async function freeze(
   amount: number,
   reason: 'bet_placed' | 'bet_accepted',
 ): Promise<void> {
-  await move(tx, emit, userId, -amount, {
-    from: { userId, kind: 'available' },
-    to: { userId, kind: 'frozen' },
+  const wallet = await moveOwn(tx, {
+    userId,
+    from: 'available',
     amount,
     reason,
     betId: bet.id,
     eventId: bet.eventId,
   });
+  emitWallet(emit, userId, wallet, -amount, reason);
 }
 
 async function unfreeze(
@@ -262,30 +270,28 @@ async function unfreeze(
   userId: string,
   bet: BetView,
 ): Promise<void> {
-  await move(tx, emit, userId, bet.creatorAmount, {
-    from: { userId, kind: 'frozen' },
-    to: { userId, kind: 'available' },
+  const wallet = await moveOwn(tx, {
+    userId,
+    from: 'frozen',
     amount: bet.creatorAmount,
     reason: 'bet_cancelled',
     betId: bet.id,
     eventId: bet.eventId,
   });
+  emitWallet(emit, userId, wallet, bet.creatorAmount, 'bet_cancelled');
 }
 
-async function move(
-  tx: Db,
+function emitWallet(
   emit: Emit,
   userId: string,
+  wallet: Wallet,
   delta: number,
-  movement: Movement,
-): Promise<void> {
-  await transfer(tx, movement);
-
-  const wallet = await readWallet(tx, userId);
+  reason: Movement['reason'],
+): void {
   emit({
     name: 'wallet-update',
     rooms: [rooms.user(userId)],
-    payload: walletPush(wallet, delta, movement.reason),
+    payload: walletPush(wallet, delta, reason),
   });
 }
 

@@ -40,8 +40,7 @@ export async function mutate<T>(
 
     const value = await work(tx, (push) => pushes.push(push));
 
-    if (idempotency) await storeAnswer(tx, idempotency, value);
-    await writeOutbox(tx, pushes);
+    await finish(tx, idempotency, value, pushes);
 
     return { value };
   });
@@ -54,27 +53,43 @@ export async function mutate<T>(
 }
 
 /**
- * Writes the pushes into the outbox in the same transaction as the change
+ * Stores the answer under the idempotency key and writes the pushes into
+ * the outbox, in one statement and the same transaction as the change
  * they report: they are published if and only if the change commits.
  */
-async function writeOutbox(tx: Db, pushes: Push[]): Promise<void> {
-  if (pushes.length === 0) return;
+async function finish(
+  tx: Db,
+  idem: IdempotencyKey | undefined,
+  value: unknown,
+  pushes: Push[],
+): Promise<void> {
+  if (!idem && pushes.length === 0) return;
 
+  const answer = idem
+    ? sql`update idempotency_keys set response = ${JSON.stringify(value)}
+        where user_id = ${idem.userId} and key = ${idem.key}`
+    : sql`select 1`;
+  await tx.execute(sql`
+    with answer as (${answer})
+    ${outboxInsert(pushes)}`);
+}
+
+// One JSON parameter whatever the count: a settlement can write more rows
+// than a statement may have parameters.
+function outboxInsert(pushes: Push[]) {
   const now = Date.now();
   for (const push of pushes) push.payload.timestamp = now;
 
-  // One JSON parameter whatever the count: a settlement can write more
-  // rows than a statement may have parameters.
   const rows = pushes.map((push) => ({
     n: push.name,
     r: push.rooms,
     p: JSON.stringify(push.payload),
   }));
 
-  await tx.execute(sql`
+  return sql`
     insert into outbox (name, rooms, payload)
     select e->>'n', array(select json_array_elements_text(e->'r')), e->>'p'
-    from json_array_elements(${JSON.stringify(rows)}::json) e`);
+    from json_array_elements(${JSON.stringify(rows)}::json) e`;
 }
 
 // Returns the stored answer when the key was used before, or undefined
@@ -108,14 +123,4 @@ async function claimKey(
   }
 
   return JSON.parse(previous.response) as unknown;
-}
-
-async function storeAnswer(
-  tx: Db,
-  idem: IdempotencyKey,
-  value: unknown,
-): Promise<void> {
-  await tx.execute(sql`
-    update idempotency_keys set response = ${JSON.stringify(value)}
-    where user_id = ${idem.userId} and key = ${idem.key}`);
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { refreshTokens, sessions } from '@/lib/db/schema';
+import { refreshTokens, sessions, users } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 
 // A login is a row in `sessions`; the browser holds a random refresh token
@@ -166,15 +166,20 @@ export async function sessionOfRefreshToken(
   return found ?? null;
 }
 
-/** True while the session of `userId` is neither revoked nor expired. */
-export async function isSessionLive(
+/**
+ * The user behind a session that is still live (not revoked, not
+ * expired), or undefined. One query on every authenticated request: the
+ * session and the user's current name and role are read together.
+ */
+export async function liveSessionUser(
   db: Db,
   sessionId: string,
   userId: string,
-): Promise<boolean> {
+): Promise<{ username: string; role: 'user' | 'admin' } | undefined> {
   const [found] = await db
-    .select({ id: sessions.id })
+    .select({ username: users.username, role: users.role })
     .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
     .where(
       and(
         eq(sessions.id, sessionId),
@@ -184,5 +189,5 @@ export async function isSessionLive(
       ),
     );
 
-  return found !== undefined;
+  return found;
 }
