@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { updatePerformanceDoc } from './lib/doc';
 import { describeMachine, machineInfo } from './lib/machine';
 import { writeResult } from './lib/report';
 import type { BenchContext, Scenario } from './lib/scenario';
@@ -18,6 +19,7 @@ import { p6 } from './scenarios/p6-watchers';
 const SCENARIOS: Scenario[] = [p1, p2, p3, p4, p5, p6];
 
 const RESULTS = fileURLToPath(new URL('./results', import.meta.url));
+const DOC = fileURLToPath(new URL('../docs/performance.md', import.meta.url));
 
 async function main(argv: string[]): Promise<void> {
   const size = argv.includes('--full')
@@ -37,6 +39,10 @@ async function main(argv: string[]): Promise<void> {
   let failed = 0;
   for (const scenario of chosen) {
     failed += (await runOne(scenario, ctx)) ? 0 : 1;
+  }
+  const all = SCENARIOS.map((scenario) => scenario.name);
+  if (updatePerformanceDoc(DOC, RESULTS, all)) {
+    ctx.log(`updated ${path.relative('.', DOC)}`);
   }
   process.exitCode = failed > 0 ? 1 : 0;
 }

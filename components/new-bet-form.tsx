@@ -9,7 +9,10 @@ import type { BetView } from '@/lib/domain/bets';
 import type { EventView } from '@/lib/domain/events';
 import { MIN_STAKE_CENTS } from '@/lib/domain/money';
 import type { Cents } from '@/lib/realtime/contract';
-import { NewBetSchema, type NewBetInput } from '@/lib/validation';
+import type {
+  NewBetInput,
+  NewBetSchema as NewBetSchemaType,
+} from '@/lib/validation';
 import { useAuth } from '@/hooks/use-auth';
 import { isOpenForBets, messageOf, NEW_BET_ANCHOR } from './bet-list';
 
@@ -78,7 +81,16 @@ function OfferForm(props: {
     event.preventDefault();
     setRefusal(null);
 
-    const checked = validate(props.event.id, choice, stake, opponentStake);
+    const checked = await validate(
+      props.event.id,
+      choice,
+      stake,
+      opponentStake,
+    ).catch(() => null);
+    if (!checked) {
+      setRefusal('The form could not load. Check your connection and retry.');
+      return;
+    }
     if (checked.input && keep) checked.input.keepWhenLive = true;
     const fundsError = checkFunds(checked.input, props.available);
     setErrors(fundsError ?? checked.errors);
@@ -102,7 +114,12 @@ function OfferForm(props: {
   };
 
   return (
-    <form className="stack" onSubmit={submit} noValidate>
+    <form
+      className="stack"
+      onSubmit={submit}
+      onFocus={() => void loadSchema().catch(() => undefined)}
+      noValidate
+    >
       <div className="field">
         <label htmlFor={`${ids}-choice`}>Outcome</label>
         <select
@@ -251,16 +268,34 @@ function Preview(props: {
   );
 }
 
+// The schema, and zod with it, is fetched when the form is first used
+// rather than with the page: zod is about a tenth of the event page's
+// JavaScript, and most visitors never post an offer. A failed fetch is
+// forgotten so the next attempt tries again.
+let schemaLoad: Promise<typeof NewBetSchemaType> | undefined;
+
+function loadSchema(): Promise<typeof NewBetSchemaType> {
+  schemaLoad ??= import('@/lib/validation').then(
+    (module) => module.NewBetSchema,
+    (error: unknown) => {
+      schemaLoad = undefined;
+      throw error;
+    },
+  );
+
+  return schemaLoad;
+}
+
 /**
  * Reads the fields into the body the server expects and checks it with
  * the server's own schema, so both refuse the same input.
  */
-function validate(
+async function validate(
   eventId: string,
   choice: string,
   stake: string,
   opponentStake: string,
-): { input: NewBetInput | null; errors: FieldErrors } {
+): Promise<{ input: NewBetInput | null; errors: FieldErrors }> {
   const amounts = {
     creatorAmount: parseCents(stake),
     acceptorAmount: parseCents(opponentStake),
@@ -268,6 +303,7 @@ function validate(
   const unreadable = unreadableAmounts(amounts);
   if (unreadable) return { input: null, errors: unreadable };
 
+  const NewBetSchema = await loadSchema();
   const parsed = NewBetSchema.safeParse({
     eventId,
     creatorChoice: choice,

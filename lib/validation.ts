@@ -8,8 +8,9 @@ import { MIN_STAKE_CENTS } from './domain/money';
 // the server runs the same checks as classic zod's methods would.
 
 // zod/mini brings no messages of its own ("Invalid input" for every
-// issue); English is loaded so the default messages read as they did.
-z.config(z.locales.en());
+// check without words of its own); the server loads English ones in
+// lib/http/body.ts. Browsers do without them: each field a bettor types
+// has its own words here, and the English table would cost 3 KB gzipped.
 
 /** Hard ceiling for any amount; MAX_STAKE_CENTS is checked on top. */
 const ABSOLUTE_MAX_CENTS = 1_000_000_000_000;

@@ -1,4 +1,5 @@
--- Baseline copy of POST /api/bets as the code ran before the P3 changes.
+-- SQL copy of POST /api/bets as lib/domain (bets.ts, ledger.ts moveOwn,
+-- mutation.ts) runs it: the stake moves in one statement, late.
 \set n random(:lo, :hi)
 \set k random(1, 1000000000000000)
 BEGIN;
@@ -9,48 +10,52 @@ INSERT INTO idempotency_keys (user_id, key, request_hash)
   RETURNING user_id, key \gset
 SELECT id, status, suspended, outcomes, score, clock, info
   FROM events WHERE id = :event FOR SHARE;
-INSERT INTO bets (event_id, creator_id, creator_choice, creator_amount,
-    acceptor_amount, keep_when_live)
-  VALUES (:event, :user_id, 'home', 100, 100, false)
-  RETURNING id AS bet_id \gset
-SELECT b.id, b.event_id AS "eventId", b.creator_id AS "creatorId",
+WITH b AS (
+  INSERT INTO bets (event_id, creator_id, creator_choice, creator_amount,
+      acceptor_amount, keep_when_live)
+    VALUES (:event, :user_id, 'home', 100, 100, false)
+    RETURNING *
+)
+SELECT b.id AS bet_id, b.event_id AS "eventId", b.creator_id AS "creatorId",
     c.username AS "creatorUsername", b.creator_choice AS "creatorChoice",
     b.creator_amount AS "creatorAmount", b.acceptor_amount AS "acceptorAmount",
     b.keep_when_live AS "keepWhenLive", b.status, b.acceptor_id AS "acceptorId",
     a.username AS "acceptorUsername", b.winner_id AS "winnerId",
     b.created_at AS "createdAt", b.accepted_at AS "acceptedAt",
     b.settled_at AS "settledAt"
-  FROM bets b JOIN users c ON c.id = b.creator_id
-  LEFT JOIN users a ON a.id = b.acceptor_id
-  WHERE b.id = :bet_id;
-SELECT id FROM accounts
-  WHERE (user_id = :user_id AND kind = 'available')
-     OR (user_id = :user_id AND kind = 'frozen')
-  ORDER BY id FOR NO KEY UPDATE;
-WITH src AS (
+  FROM b JOIN users c ON c.id = b.creator_id
+  LEFT JOIN users a ON a.id = b.acceptor_id \gset
+WITH locked AS MATERIALIZED (
+  SELECT id, kind FROM accounts
+  WHERE user_id = :user_id AND kind IN ('available', 'frozen')
+  ORDER BY id FOR NO KEY UPDATE
+), src AS (
   UPDATE accounts SET balance = balance - 100
-  WHERE user_id = :user_id AND kind = 'available'
-    AND (kind = 'system' OR balance >= 100)
-  RETURNING id
+  WHERE id = (SELECT id FROM locked WHERE kind = 'available')
+    AND balance >= 100
+  RETURNING kind, balance
 ), dst AS (
   UPDATE accounts SET balance = balance + 100
-  WHERE user_id = :user_id AND kind = 'frozen' AND EXISTS (SELECT 1 FROM src)
-  RETURNING id
+  WHERE id = (SELECT id FROM locked WHERE kind = 'frozen')
+    AND EXISTS (SELECT 1 FROM src)
+  RETURNING kind, balance
 ), entry AS (
   INSERT INTO ledger_entries
     (from_account_id, to_account_id, amount, reason, bet_id, event_id)
-  SELECT src.id, dst.id, 100, 'bet_placed', :bet_id, :event
-  FROM src, dst RETURNING id
+  SELECT (SELECT id FROM locked WHERE kind = 'available'),
+    (SELECT id FROM locked WHERE kind = 'frozen'), 100, 'bet_placed',
+    :bet_id, :event
+  FROM dst RETURNING id
+), after AS (
+  SELECT * FROM src UNION ALL SELECT * FROM dst
 )
-SELECT (SELECT id FROM entry) AS entry;
-SELECT user_id AS "userId",
-    sum(balance) FILTER (WHERE kind = 'available') AS available,
-    sum(balance) FILTER (WHERE kind = 'frozen') AS frozen
-  FROM accounts
-  WHERE user_id = any(string_to_array(:user_id::text, ',')::uuid[])
-  GROUP BY user_id;
-UPDATE idempotency_keys SET response = repeat('r', 520)
-  WHERE user_id = :user_id AND key = :key;
+SELECT (SELECT id FROM entry) AS entry,
+  (SELECT balance FROM after WHERE kind = 'available') AS available,
+  (SELECT balance FROM after WHERE kind = 'frozen') AS frozen;
+WITH answer AS (
+  UPDATE idempotency_keys SET response = repeat('r', 520)
+    WHERE user_id = :user_id AND key = :key
+)
 INSERT INTO bench_outbox (name, rooms, payload)
   SELECT e->>'n', array(SELECT json_array_elements_text(e->'r')), e->>'p'
   FROM json_array_elements(json_build_array(

@@ -57,16 +57,16 @@ function planOf(ctx: BenchContext): Plan {
     },
     small: {
       users: 2000,
-      fractions: [0.25, 0.5, 0.7, 1],
+      fractions: [0.1, 0.2, 0.3, 0.5],
       stepSeconds: 6,
       pgbenchSeconds: 8,
       warmupBets: 400,
     },
     full: {
       users: 10_000,
-      fractions: [0.25, 0.5, 0.7, 1],
-      stepSeconds: 20,
-      pgbenchSeconds: 20,
+      fractions: [0.1, 0.2, 0.3, 0.5],
+      stepSeconds: 10,
+      pgbenchSeconds: 15,
       warmupBets: 2000,
     },
   });

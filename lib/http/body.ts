@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { NextRequest } from 'next/server';
 import * as z from 'zod/mini';
+// One locale by its own path: `z.locales` would bundle every language.
+import en from 'zod/v4/locales/en.js';
 import type { Session } from '@/lib/auth/tokens';
 import type { IdempotencyKey } from '@/lib/domain/mutation';
 import { AppError } from '@/lib/errors';
 import { describeIssues } from './respond';
+
+// English messages for the checks lib/validation.ts leaves unworded, as
+// classic zod gives them; set once for every route that reads input.
+z.config(en());
 
 /** Parses the JSON body against `schema`, or throws the documented 400. */
 export async function readBody<S extends z.core.$ZodType>(
