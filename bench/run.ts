@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<void> {
     failed += (await runOne(scenario, ctx)) ? 0 : 1;
   }
   const all = SCENARIOS.map((scenario) => scenario.name);
-  if (updatePerformanceDoc(DOC, RESULTS, all)) {
+  if (await updatePerformanceDoc(DOC, RESULTS, all)) {
     ctx.log(`updated ${path.relative('.', DOC)}`);
   }
   process.exitCode = failed > 0 ? 1 : 0;

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { format } from 'prettier';
 import { describeMachine } from './machine';
 import { renderTable, type StoredResult } from './report';
 
@@ -11,12 +12,15 @@ import { renderTable, type StoredResult } from './report';
 const START = '<!-- bench-results:start -->';
 const END = '<!-- bench-results:end -->';
 
-/** Rewrites the results part of `docPath` from `resultsDir`'s JSON. */
-export function updatePerformanceDoc(
+/**
+ * Rewrites the results part of `docPath` from `resultsDir`'s JSON, then
+ * formats the page as `npm run lint` expects it.
+ */
+export async function updatePerformanceDoc(
   docPath: string,
   resultsDir: string,
   names: readonly string[],
-): boolean {
+): Promise<boolean> {
   if (!existsSync(docPath)) return false;
 
   const doc = readFileSync(docPath, 'utf8');
@@ -29,10 +33,8 @@ export function updatePerformanceDoc(
     .filter((file) => existsSync(file))
     .map((file) => section(docPath, resultsDir, readResult(file)));
   const body = [START, '', ...sections, END].join('\n');
-  writeFileSync(
-    docPath,
-    doc.slice(0, start) + body + doc.slice(end + END.length),
-  );
+  const updated = doc.slice(0, start) + body + doc.slice(end + END.length);
+  writeFileSync(docPath, await format(updated, { filepath: docPath }));
 
   return true;
 }
