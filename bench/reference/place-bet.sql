@@ -28,7 +28,7 @@ SELECT b.id AS bet_id, b.event_id AS "eventId", b.creator_id AS "creatorId",
 WITH locked AS MATERIALIZED (
   SELECT id, kind FROM accounts
   WHERE user_id = :user_id AND kind IN ('available', 'frozen')
-  ORDER BY id FOR NO KEY UPDATE
+  ORDER BY id FOR UPDATE
 ), src AS (
   UPDATE accounts SET balance = balance - 100
   WHERE id = (SELECT id FROM locked WHERE kind = 'available')

@@ -220,7 +220,9 @@ function resultOf(plan: Plan, measured: Measured) {
       measured: watcher.p99,
       reference: ack.p99,
       target: `<= ack p99 + ${SLACK_MS} ms (${round(limit)} ms)`,
-      pass: watcher.p99 <= limit,
+      // An app that falls behind the offered rate has a huge ack p99 to
+      // hide under; the target counts only when every offer was taken.
+      pass: watcher.p99 <= limit && sent.ok === measured.expected,
     },
     {
       metric:

@@ -35,7 +35,8 @@ const BET_COLUMNS = sql`
   b.id, b.event_id as "eventId", b.creator_id as "creatorId",
   c.username as "creatorUsername", b.creator_choice as "creatorChoice",
   b.creator_amount as "creatorAmount", b.acceptor_amount as "acceptorAmount",
-  b.keep_when_live as "keepWhenLive", b.status, b.acceptor_id as "acceptorId", a.username as "acceptorUsername",
+  b.keep_when_live as "keepWhenLive", b.status,
+  b.acceptor_id as "acceptorId", a.username as "acceptorUsername",
   b.winner_id as "winnerId", b.created_at as "createdAt",
   b.accepted_at as "acceptedAt", b.settled_at as "settledAt"`;
 
