@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import {
   createServer,
   type IncomingMessage,
+  type Server,
   type ServerResponse,
 } from 'node:http';
 import nextEnv from '@next/env';
@@ -82,7 +84,7 @@ async function main(): Promise<void> {
     dev: !config.isProduction,
     hostname: config.HOST,
     port: config.PORT,
-    httpServer,
+    httpServer: upgradesForNext(httpServer),
   });
   await nextApp.prepare();
   const handle = nextApp.getRequestHandler();
@@ -308,3 +310,26 @@ main().catch((error: unknown) => {
   }
   process.exit(1);
 });
+
+// Socket.IO's default path, which the clients use.
+const SOCKET_IO_PATH = '/socket.io/';
+
+/**
+ * What Next sees of the server's upgrade requests: all but Socket.IO's.
+ * Next runs its router on every upgrade it is given and keeps an
+ * AbortController per socket until it closes: 10,000 sockets paid for
+ * that in heap (P1 in docs/performance.md) for nothing, since Next only
+ * serves its own upgrades (HMR in development).
+ */
+function upgradesForNext(httpServer: Server): Server {
+  const forNext = new EventEmitter();
+
+  httpServer.on('upgrade', (req: IncomingMessage, socket, head) => {
+    if (req.url?.startsWith(SOCKET_IO_PATH)) return;
+    forNext.emit('upgrade', req, socket, head);
+  });
+
+  // Next only subscribes to 'upgrade' on it (see setupWebSocketHandler in
+  // next/dist/server/next.js).
+  return forNext as Server;
+}

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,11 @@ import { runOpenLoop } from '../bench/lib/open-loop';
 import { renderTable } from '../bench/lib/report';
 import { SequenceTracker } from '../bench/lib/sequence';
 import { runOne } from '../bench/run';
+import { updatePerformanceDoc } from '../bench/lib/doc';
+import { p1 } from '../bench/scenarios/p1-sockets';
 import { p2 } from '../bench/scenarios/p2-fanout';
+import { p3 } from '../bench/scenarios/p3-placement';
+import { p6 } from '../bench/scenarios/p6-watchers';
 import { usesRealServices } from './support/env';
 
 // The benchmark's own arithmetic, on data whose answer is known, and one
@@ -163,5 +167,120 @@ describe.runIf(usesRealServices)('a tiny fan-out run', () => {
     expect(readFileSync(path.join(results, 'p2.svg'), 'utf8')).toContain(
       '</svg>',
     );
+  });
+});
+
+interface StoredRow {
+  metric: string;
+  measured: number;
+  pass: boolean | null;
+}
+
+/** Runs a scenario at the tiny scale and returns its stored rows. */
+async function runTiny(scenario: typeof p1 | typeof p3 | typeof p6) {
+  const log: string[] = [];
+  const ok = await runOne(
+    scenario,
+    { cwd: process.cwd(), size: 'tiny', log: (line) => log.push(line) },
+    results,
+  );
+  expect(ok, log.join('\n')).toBe(true);
+
+  const file = path.join(results, `${scenario.name}.json`);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { rows: StoredRow[] }).rows;
+}
+
+function rowOf(rows: StoredRow[], start: string): StoredRow {
+  const row = rows.find((candidate) => candidate.metric.startsWith(start));
+  expect(row, `no row "${start}"`).toBeDefined();
+
+  return row!;
+}
+
+// Targets of speed are not asserted (a tiny run on a shared machine says
+// nothing about them); what must hold at any scale is.
+describe.runIf(usesRealServices)('tiny runs of the other scenarios', () => {
+  it('P1 holds every socket it opened, with no disconnect', async () => {
+    const rows = await runTiny(p1);
+
+    expect(rowOf(rows, 'sockets held').measured).toBe(20);
+    expect(rowOf(rows, 'unexpected disconnects').measured).toBe(0);
+  });
+
+  it('P3 leaves the books balanced and a bet row per acknowledgement', async () => {
+    const rows = await runTiny(p3);
+
+    expect(rowOf(rows, 'invariants after the run').pass).toBe(true);
+  });
+
+  it('P6 gets every offer to every watcher once', async () => {
+    const rows = await runTiny(p6);
+
+    expect(rowOf(rows, 'offers acknowledged').pass).toBe(true);
+    expect(rowOf(rows, 'offers a watcher missed').measured).toBe(0);
+    expect(rowOf(rows, 'unexpected watcher disconnects').measured).toBe(0);
+  });
+});
+
+describe('the performance page', () => {
+  it('gets the latest tables between its markers and keeps its prose', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bench-doc-'));
+    const doc = path.join(dir, 'performance.md');
+    writeFileSync(
+      doc,
+      '# Perf\n\nProse.\n\n<!-- bench-results:start -->\nold\n' +
+        '<!-- bench-results:end -->\n\nAfter.\n',
+    );
+    writeFileSync(
+      path.join(dir, 'p9.json'),
+      JSON.stringify({
+        name: 'p9',
+        title: 'a test scenario',
+        scale: { size: 1 },
+        rows: [
+          {
+            metric: 'p99',
+            unit: 'ms',
+            measured: 3,
+            reference: 2,
+            target: '<= 4 ms',
+            pass: true,
+          },
+        ],
+        notes: ['A note.'],
+        machine: {
+          date: '2026-01-01T00:00:00.000Z',
+          node: 'v20',
+          cores: 2,
+          cpu: 'test',
+          memoryGb: 1,
+          platform: 'linux',
+          loadAverage: [0, 0, 0],
+        },
+        durationS: 1,
+      }),
+    );
+
+    try {
+      expect(await updatePerformanceDoc(doc, dir, ['p9', 'p8'])).toBe(true);
+      const text = readFileSync(doc, 'utf8');
+
+      expect(text).toContain('Prose.');
+      expect(text).toContain('After.');
+      expect(text).not.toContain('old');
+      expect(text).toContain('### P9: a test scenario');
+      // Prettier pads the columns, so the cells are matched, not the spaces.
+      const cells = ['p99', '3 ms', '2 ms', '1.50x', '<= 4 ms', 'yes'];
+      const row = text
+        .split('\n')
+        .find((line) => line.trimStart().startsWith('| p99'));
+      expect(row?.split('|').map((cell) => cell.trim())).toEqual([
+        '',
+        ...cells,
+        '',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
