@@ -165,6 +165,9 @@ async function measure(
   const sent = await runOpenLoop({
     ratePerSecond: plan.ratePerSecond,
     count: expected,
+    // Every offer is waited for, however far behind the server falls:
+    // one still queued when the watchers are counted would read as lost.
+    drainMs: 180_000,
     send: async (n) => {
       const bettor = bettors[n % bettors.length]!;
       const answer = await placeOffer(load, eventId, bettor, stakeOfBet(n));
@@ -207,6 +210,9 @@ function resultOf(plan: Plan, measured: Measured) {
   const { ack, report, sent } = measured;
   const watcher = report.newBet;
   const limit = ack.p99 + SLACK_MS;
+  const achieved = round(sent.ok / (sent.elapsedMs / 1000), 1);
+  const keptUp =
+    sent.ok === measured.expected && achieved >= 0.95 * plan.ratePerSecond;
   const failed = Object.entries(measured.statuses)
     .map(([status, n]) => `${n}x ${status}`)
     .join(', ');
@@ -221,8 +227,8 @@ function resultOf(plan: Plan, measured: Measured) {
       reference: ack.p99,
       target: `<= ack p99 + ${SLACK_MS} ms (${round(limit)} ms)`,
       // An app that falls behind the offered rate has a huge ack p99 to
-      // hide under; the target counts only when every offer was taken.
-      pass: watcher.p99 <= limit && sent.ok === measured.expected,
+      // hide under; the target counts only when it kept up.
+      pass: watcher.p99 <= limit && keptUp,
     },
     {
       metric:
@@ -239,8 +245,16 @@ function resultOf(plan: Plan, measured: Measured) {
       unit: '',
       measured: sent.ok,
       reference: measured.expected,
-      target: 'all, sent on schedule',
+      target: 'all',
       pass: sent.ok === measured.expected,
+    },
+    {
+      metric: 'offers acknowledged per second (over the whole run)',
+      unit: '/s',
+      measured: achieved,
+      reference: plan.ratePerSecond,
+      target: `>= 0.95x the offered ${plan.ratePerSecond}/s`,
+      pass: keptUp,
     },
     {
       // Offers posted at once commit in any order, so order is not
