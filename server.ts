@@ -31,6 +31,9 @@ import { createServices } from './lib/services';
 // The only entry point: config, database and migrations, bus, one HTTP
 // server carrying Next and Socket.IO, the relay, and a graceful shutdown.
 
+// Socket.IO's default path, which the clients use.
+const SOCKET_IO_PATH = '/socket.io/';
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({
@@ -310,9 +313,6 @@ main().catch((error: unknown) => {
   }
   process.exit(1);
 });
-
-// Socket.IO's default path, which the clients use.
-const SOCKET_IO_PATH = '/socket.io/';
 
 /**
  * What Next sees of the server's upgrade requests: all but Socket.IO's.
