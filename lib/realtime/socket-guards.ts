@@ -43,6 +43,10 @@ interface GuardedSocket {
 
 export type SocketGuards = ReturnType<typeof createSocketGuards>;
 
+/** An event's fate: let through, refused, or refused and the socket ends
+ * (a whole window's budget of refusals on top of the budget itself). */
+type Verdict = 'allowed' | 'refused' | 'abusive';
+
 export function createSocketGuards(
   config: GuardConfig,
   store: LimiterStore,
@@ -111,21 +115,16 @@ export function createSocketGuards(
      */
     limitEvents(socket: GuardedSocket): void {
       if (!limited) return;
-      let refusals = 0;
 
       socket.use((event, next) => {
-        const answer = (allowed: boolean) => {
-          if (allowed) {
-            refusals = 0;
-            return next();
-          }
+        const answer = (verdict: Verdict) => {
+          if (verdict === 'allowed') return next();
 
-          refusals += 1;
           const ack = event.at(-1);
           if (typeof ack === 'function') {
             ack({ ok: false, error: REFUSALS.tooFast });
           }
-          if (refusals > config.SOCKET_EVENTS_PER_SOCKET) {
+          if (verdict === 'abusive') {
             debug('disconnect %s: kept sending over its limit', socket.id);
             socket.disconnect(true);
           }
@@ -141,13 +140,24 @@ export function createSocketGuards(
     },
   };
 
-  async function spend(socketId: string, userId: string): Promise<boolean> {
+  // Counted per window, not per run of refusals: the answers come back
+  // from Redis in any order, so "refusals in a row" would reset on an
+  // allowed answer to an earlier event and never reach the limit.
+  async function spend(socketId: string, userId: string): Promise<Verdict> {
     try {
       await perSocket.consume(socketId);
-      await perUser.consume(userId);
-      return true;
     } catch (rejection) {
-      if (isOverLimit(rejection)) return false;
+      if (!isOverLimit(rejection)) throw rejection;
+
+      const budget = config.SOCKET_EVENTS_PER_SOCKET;
+      return rejection.consumedPoints > 2 * budget ? 'abusive' : 'refused';
+    }
+
+    try {
+      await perUser.consume(userId);
+      return 'allowed';
+    } catch (rejection) {
+      if (isOverLimit(rejection)) return 'refused';
       throw rejection;
     }
   }
