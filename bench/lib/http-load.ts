@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 
 // A lean keep-alive JSON poster for request load: fetch allocates more per
@@ -58,4 +59,31 @@ export function createHttpLoad(baseUrl: string, connections: number): HttpLoad {
       }),
     close: () => agent.destroy(),
   };
+}
+
+/** The smallest stake the app takes, which P3 and P6 post. */
+export const OFFER_STAKE = 100;
+
+/**
+ * Posts an offer on `home` as `token`'s user, with a fresh
+ * Idempotency-Key as the browser sends one. The acceptor's stake is the
+ * caller's: P6 numbers its offers through it.
+ */
+export function postOffer(
+  load: HttpLoad,
+  offer: { eventId: string; token: string; acceptorAmount: number },
+): Promise<Posted> {
+  return load.post(
+    '/api/bets',
+    {
+      eventId: offer.eventId,
+      creatorChoice: 'home',
+      creatorAmount: OFFER_STAKE,
+      acceptorAmount: offer.acceptorAmount,
+    },
+    {
+      authorization: `Bearer ${offer.token}`,
+      'idempotency-key': randomUUID(),
+    },
+  );
 }

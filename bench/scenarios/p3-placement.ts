@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startApp, type RunningApp } from '../lib/app';
 import {
@@ -9,7 +8,12 @@ import {
   type LatencySummary,
 } from '../lib/histogram';
 import { createEvent, expectApi } from '../lib/http';
-import { createHttpLoad, type HttpLoad } from '../lib/http-load';
+import {
+  createHttpLoad,
+  OFFER_STAKE,
+  postOffer,
+  type HttpLoad,
+} from '../lib/http-load';
 import { runOpenLoop } from '../lib/open-loop';
 import { pgbench, type PgbenchResult } from '../lib/pgbench';
 import type { ResultRow } from '../lib/report';
@@ -35,7 +39,6 @@ interface Plan {
 const POOL = 10;
 /** Keep-alive sockets of the load driver; beyond it requests queue. */
 const CONNECTIONS = 64;
-const STAKE = 100;
 
 const SCRIPTS = {
   ours: reference('place-bet.sql'),
@@ -238,19 +241,11 @@ async function runLoad(
       ? () => setup.hot
       : () => setup.users[Math.floor(Math.random() * setup.users.length)]!;
   const place = (user: BenchUser) =>
-    load.post(
-      '/api/bets',
-      {
-        eventId: event.id,
-        creatorChoice: 'home',
-        creatorAmount: STAKE,
-        acceptorAmount: STAKE,
-      },
-      {
-        authorization: `Bearer ${user.token}`,
-        'idempotency-key': randomUUID(),
-      },
-    );
+    postOffer(load, {
+      eventId: event.id,
+      token: user.token,
+      acceptorAmount: OFFER_STAKE,
+    });
 
   // JIT, the route's first load and the pool's connections are warmed
   // outside the measured steps.

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { startApp } from '../lib/app';
 import { ClientPool, type PoolReport } from '../lib/client-pool';
 import { stakeOfBet } from '../lib/client-protocol';
@@ -10,7 +9,12 @@ import {
   type LatencySummary,
 } from '../lib/histogram';
 import { createEvent } from '../lib/http';
-import { createHttpLoad, type HttpLoad } from '../lib/http-load';
+import {
+  createHttpLoad,
+  OFFER_STAKE as STAKE,
+  postOffer,
+  type HttpLoad,
+} from '../lib/http-load';
 import { runOpenLoop, type OpenLoopResult } from '../lib/open-loop';
 import type { ResultRow } from '../lib/report';
 import { bySize, waitUntil, type BenchContext } from '../lib/scenario';
@@ -32,7 +36,6 @@ interface Plan {
 }
 
 const CONNECTIONS = 64;
-const STAKE = 100;
 const SLACK_MS = 15;
 
 function planOf(ctx: BenchContext): Plan {
@@ -126,14 +129,7 @@ function placeOffer(
   bettor: BenchUser,
   acceptorAmount: number,
 ) {
-  return load.post(
-    '/api/bets',
-    { eventId, creatorChoice: 'home', creatorAmount: STAKE, acceptorAmount },
-    {
-      authorization: `Bearer ${bettor.token}`,
-      'idempotency-key': randomUUID(),
-    },
-  );
+  return postOffer(load, { eventId, token: bettor.token, acceptorAmount });
 }
 
 // JIT, the route's first load and the pool's connections are warmed

@@ -72,12 +72,14 @@ export async function transfer(tx: Db, move: Movement): Promise<void> {
       select (select id from entry) as entry`,
   );
 
-  if (rows[0]?.entry == null) {
-    throw new AppError(
-      'INSUFFICIENT_FUNDS',
-      'Your available balance is too low for this stake.',
-    );
-  }
+  if (rows[0]?.entry == null) throw insufficientFunds();
+}
+
+function insufficientFunds(): AppError {
+  return new AppError(
+    'INSUFFICIENT_FUNDS',
+    'Your available balance is too low for this stake.',
+  );
 }
 
 /** A movement between one user's own two accounts. */
@@ -145,12 +147,7 @@ export async function moveOwn(tx: Db, move: OwnMovement): Promise<Wallet> {
   );
 
   const row = rows[0];
-  if (row?.entry == null) {
-    throw new AppError(
-      'INSUFFICIENT_FUNDS',
-      'Your available balance is too low for this stake.',
-    );
-  }
+  if (row?.entry == null) throw insufficientFunds();
 
   return toWallet(row);
 }

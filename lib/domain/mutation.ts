@@ -63,14 +63,18 @@ async function finish(
   value: unknown,
   pushes: Push[],
 ): Promise<void> {
-  if (!idem && pushes.length === 0) return;
+  if (!idem) {
+    if (pushes.length > 0) await tx.execute(outboxInsert(pushes));
+    return;
+  }
 
-  const answer = idem
-    ? sql`update idempotency_keys set response = ${JSON.stringify(value)}
-        where user_id = ${idem.userId} and key = ${idem.key}`
-    : sql`select 1`;
+  // The answer's update rides along as a CTE of the outbox insert (which
+  // inserts nothing for no pushes): one round trip for both.
   await tx.execute(sql`
-    with answer as (${answer})
+    with answer as (
+      update idempotency_keys set response = ${JSON.stringify(value)}
+      where user_id = ${idem.userId} and key = ${idem.key}
+    )
     ${outboxInsert(pushes)}`);
 }
 
