@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ttlSeconds, type Config } from './config';
 import { tokenKeys, type TokenKeys } from './auth/tokens';
 import { MIGRATIONS, openDatabase, type Database } from './db/client';
-import { pendingMigrations } from './db/migrations';
+import { journalEntries, pendingMigrations } from './db/migrations';
 import { ensureSystemAccount } from './domain/ledger';
 import { mutate } from './domain/mutation';
 import { ensureAdmin } from './domain/users';
@@ -27,7 +27,10 @@ export async function prepareDatabase(
   // With MIGRATE_ON_START=false a deploy migrates as its own step; an
   // instance started before that step refuses, rather than half-work.
   if (config.MIGRATE_ON_START) await database.migrate();
-  const pending = await pendingMigrations(database.db, MIGRATIONS);
+  const pending = await pendingMigrations(
+    database.db,
+    journalEntries(MIGRATIONS),
+  );
   if (pending.length > 0) {
     await database.close();
     throw new Error(

@@ -1,6 +1,6 @@
 import { ttlSeconds, type Config } from './config';
 import { MIGRATIONS, type Database } from './db/client';
-import { pendingMigrations } from './db/migrations';
+import { journalEntries, pendingMigrations } from './db/migrations';
 import * as bets from './domain/bets';
 import * as events from './domain/events';
 import { readWallet } from './domain/ledger';
@@ -42,7 +42,16 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps) {
   const { config, database, tokens } = deps;
   const db = database.db;
+  // Read on the first readiness probe, not on every one: a balancer asks
+  // every few seconds and the build's migrations never change.
+  let shipped: ReturnType<typeof journalEntries> | undefined;
   let inFlight = 0;
+
+  async function pendingNow(): Promise<string[]> {
+    shipped ??= journalEntries(MIGRATIONS);
+
+    return pendingMigrations(db, shipped);
+  }
 
   // The pushes are already in the outbox, committed with the change; the
   // relay publishes them, and a nudge only makes it do so at once.
@@ -172,7 +181,7 @@ export function createServices(deps: ServiceDeps) {
      */
     async readiness() {
       const health = await this.health();
-      const pending = await pendingMigrations(db, MIGRATIONS).catch(() => null);
+      const pending = await pendingNow().catch(() => null);
       const draining = deps.isDraining?.() ?? false;
       const ready =
         health.status === 'ok' && pending?.length === 0 && !draining;

@@ -5,24 +5,27 @@ import { queryRows, sql, type Db } from './client';
 // Readiness asks whether the schema matches the code: every migration in
 // the journal shipped with this build must be recorded as applied.
 
-interface Journal {
-  entries: Array<{ tag: string; when: number }>;
+export interface JournalEntry {
+  tag: string;
+  when: number;
 }
 
-export function journalEntries(folder: string): Journal['entries'] {
+/** The migrations a build ships; read once, they do not change. */
+export function journalEntries(folder: string): JournalEntry[] {
   const file = path.join(folder, 'meta', '_journal.json');
 
-  return (JSON.parse(readFileSync(file, 'utf8')) as Journal).entries;
+  return (JSON.parse(readFileSync(file, 'utf8')) as { entries: JournalEntry[] })
+    .entries;
 }
 
-/** Tags of the migrations this build ships that the database lacks. */
+/** Tags of the shipped migrations that the database lacks. */
 export async function pendingMigrations(
   db: Db,
-  folder: string,
+  shipped: readonly JournalEntry[],
 ): Promise<string[]> {
   const applied = await appliedTimestamps(db);
 
-  return journalEntries(folder)
+  return shipped
     .filter((entry) => !applied.has(entry.when))
     .map((entry) => entry.tag);
 }
